@@ -1,0 +1,261 @@
+package config
+
+// Config is the complete, validated configuration of one environment: one
+// CloudFormation stack named "<appName>-<environment>".
+//
+// Field names in YAML/JSON files are the yaml tags below. Fields not set in a
+// file take the value from the file's "defaults" section, then from Base().
+type Config struct {
+	// AppName names the application; stacks and resources are named from it.
+	// 1-32 characters: a-z, 0-9, hyphens, starting with a letter. Required.
+	AppName string `yaml:"appName" json:"appName"`
+	// Environment is the environment's name, taken from its key under
+	// "environments" (development, test, production, ...). Set by the loader.
+	Environment string `yaml:"-" json:"environment"`
+	// Account is the 12-digit AWS account to deploy to.
+	// Default: "" (environment-agnostic stack; the CLI's credentials decide).
+	Account string `yaml:"account" json:"account,omitempty"`
+	// Region is the AWS region of the stack. Default: "eu-west-1" (the reference's region).
+	Region string `yaml:"region" json:"region"`
+	// ParentHostedZoneName is the Route 53 zone the auth and API domains live in. Required.
+	ParentHostedZoneName string `yaml:"parentHostedZoneName" json:"parentHostedZoneName"`
+	// AuthDomainName is the hosted UI's custom domain (used from the custom-domain
+	// feature on); must be inside ParentHostedZoneName. Required.
+	AuthDomainName string `yaml:"authDomainName" json:"authDomainName"`
+	// APIDomainName is the API's domain; must be inside ParentHostedZoneName.
+	// Required. It is also the default resource-server identifier.
+	APIDomainName string `yaml:"apiDomainName" json:"apiDomainName"`
+	// LogLevel is the application log level of the functions: TRACE, DEBUG,
+	// INFO, WARN, ERROR or FATAL (Lambda's ApplicationLogLevel). Default: "INFO".
+	LogLevel string `yaml:"logLevel" json:"logLevel"`
+	// PublishUserEvents turns publishing of user events (sign-up, sign-in, ...)
+	// to the user-events topic on or off. Default: true.
+	PublishUserEvents bool `yaml:"publishUserEvents" json:"publishUserEvents"`
+	// LogRetentionDays is the retention of every log group, one of CloudWatch
+	// Logs' allowed values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653). Default: 90.
+	LogRetentionDays int `yaml:"logRetentionDays" json:"logRetentionDays"`
+	// Tags are applied to every resource of the stack. Keys 1-128 characters,
+	// values up to 256, no "aws:" prefix. Default: none.
+	Tags map[string]string `yaml:"tags" json:"tags,omitempty"`
+
+	// UserPool configures the user pool itself.
+	UserPool UserPool `yaml:"userPool" json:"userPool"`
+	// Tokens sets token lifetimes for every app client.
+	Tokens Tokens `yaml:"tokens" json:"tokens"`
+	// HostedUI configures the hosted UI (managed login) domain.
+	HostedUI HostedUI `yaml:"hostedUi" json:"hostedUi"`
+	// AppClients are the public (no secret) app clients: reference android and
+	// iOS, plus web. At least one is required.
+	AppClients []AppClient `yaml:"appClients" json:"appClients"`
+	// ResourceServer is the OAuth2 resource server and its machine client.
+	ResourceServer ResourceServer `yaml:"resourceServer" json:"resourceServer"`
+	// Groups are the user-pool groups. Default: none.
+	Groups []Group `yaml:"groups" json:"groups,omitempty"`
+	// IdentityPool configures the identity pool (AWS credentials for users).
+	IdentityPool IdentityPool `yaml:"identityPool" json:"identityPool"`
+}
+
+// UserPool configures the Cognito user pool.
+type UserPool struct {
+	// FeaturePlan is the Cognito feature plan: LITE, ESSENTIALS or PLUS.
+	// PLUS turns on threat protection in full-function (enforced) mode.
+	// Default: "ESSENTIALS". Source:
+	// https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+	FeaturePlan string `yaml:"featurePlan" json:"featurePlan"`
+	// MFA is the MFA mode: OFF, OPTIONAL or REQUIRED. TOTP is always offered
+	// when MFA is not OFF; SMS too when SMS is true. Default: "OPTIONAL".
+	MFA string `yaml:"mfa" json:"mfa"`
+	// SMS turns on SMS messages (SMS MFA, phone verification); it creates the
+	// SNS role Cognito assumes, with an external id. Default: false.
+	SMS bool `yaml:"sms" json:"sms"`
+	// Password is the password policy.
+	Password Password `yaml:"password" json:"password"`
+	// Attributes are the standard attributes of the schema, by OIDC name
+	// (email, name, phone_number, given_name, ...). email is the username and
+	// must be present and required. Changing required or adding attributes
+	// later replaces the pool, so list only what you use.
+	// Default: name, email (required), phone_number (the reference's schema).
+	Attributes []Attribute `yaml:"attributes" json:"attributes"`
+	// CustomAttributes are "custom:" attributes. Default: none.
+	CustomAttributes []CustomAttribute `yaml:"customAttributes" json:"customAttributes,omitempty"`
+}
+
+// Password is the user pool's password policy. Upper case, lower case and
+// digits are always required (the reference's policy); these fields can only
+// make it stronger.
+type Password struct {
+	// MinLength is the minimum length, 8-99. Default: 8.
+	MinLength int `yaml:"minLength" json:"minLength"`
+	// RequireSymbols also requires a symbol. Default: true.
+	RequireSymbols bool `yaml:"requireSymbols" json:"requireSymbols"`
+	// TemporaryPasswordValidityDays is how long an admin-set temporary password
+	// lasts, 1-365 days. Default: 7.
+	TemporaryPasswordValidityDays int `yaml:"temporaryPasswordValidityDays" json:"temporaryPasswordValidityDays"`
+}
+
+// Attribute is a standard (OIDC) attribute of the schema.
+type Attribute struct {
+	// Name is the OIDC claim name: address, birthdate, email, family_name,
+	// gender, given_name, locale, middle_name, name, nickname, phone_number,
+	// picture, preferred_username, profile, updated_at, website, zoneinfo.
+	Name string `yaml:"name" json:"name"`
+	// Required makes the attribute mandatory at sign-up. Default: false.
+	Required bool `yaml:"required" json:"required"`
+	// Mutable lets the value change after sign-up. Default: true.
+	Mutable *bool `yaml:"mutable" json:"mutable,omitempty"`
+}
+
+// CustomAttribute is a "custom:" attribute of the schema.
+type CustomAttribute struct {
+	// Name without the "custom:" prefix, 1-20 characters. Required.
+	Name string `yaml:"name" json:"name"`
+	// Type is String or Number. Default: "String".
+	Type string `yaml:"type" json:"type"`
+	// Mutable lets the value change after sign-up. Default: true.
+	Mutable *bool `yaml:"mutable" json:"mutable,omitempty"`
+	// MinLength and MaxLength bound a String (0-2048). Default: 0 and 2048.
+	MinLength int `yaml:"minLength" json:"minLength,omitempty"`
+	MaxLength int `yaml:"maxLength" json:"maxLength,omitempty"`
+}
+
+// Tokens are the token lifetimes of the public app clients and the machine client.
+// Source for the ranges: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html
+type Tokens struct {
+	// AccessTokenValidityMinutes is the access-token lifetime, 5-1440 minutes. Default: 15.
+	AccessTokenValidityMinutes int `yaml:"accessTokenValidityMinutes" json:"accessTokenValidityMinutes"`
+	// IDTokenValidityMinutes is the ID-token lifetime, 5-1440 minutes. Default: 15.
+	IDTokenValidityMinutes int `yaml:"idTokenValidityMinutes" json:"idTokenValidityMinutes"`
+	// RefreshTokenValidityDays is the refresh-token lifetime, 1-3650 days. Default: 30.
+	RefreshTokenValidityDays int `yaml:"refreshTokenValidityDays" json:"refreshTokenValidityDays"`
+	// MachineAccessTokenValidityMinutes is the machine client's access-token
+	// lifetime, 5-1440 minutes. Default: 60.
+	MachineAccessTokenValidityMinutes int `yaml:"machineAccessTokenValidityMinutes" json:"machineAccessTokenValidityMinutes"`
+}
+
+// HostedUI configures the hosted UI domain.
+type HostedUI struct {
+	// DomainPrefix is the Cognito prefix domain
+	// (https://PREFIX.auth.REGION.amazoncognito.com); it must be unique in the
+	// region. Default: "<appName>-<environment>".
+	DomainPrefix string `yaml:"domainPrefix" json:"domainPrefix"`
+}
+
+// AppClient is a public app client: no secret, authorization code grant with
+// PKCE, SRP and refresh-token sign-in.
+type AppClient struct {
+	// Name identifies the client (android, ios, web); a-z, 0-9, hyphens. Required.
+	Name string `yaml:"name" json:"name"`
+	// CallbackURLs are the allowed redirect URIs after sign-in (1-100): https,
+	// http://localhost, or a native app scheme (app://...). Required.
+	CallbackURLs []string `yaml:"callbackUrls" json:"callbackUrls"`
+	// LogoutURLs are the allowed redirect URIs after sign-out (0-100). Default: none.
+	LogoutURLs []string `yaml:"logoutUrls" json:"logoutUrls,omitempty"`
+	// AllowUserPasswordAuth enables USER_PASSWORD_AUTH (password sent to
+	// Cognito instead of SRP); only for migration. Default: false.
+	AllowUserPasswordAuth bool `yaml:"allowUserPasswordAuth" json:"allowUserPasswordAuth"`
+}
+
+// ResourceServer is the OAuth2 resource server and its client-credentials client.
+type ResourceServer struct {
+	// Identifier of the resource server; scopes are "<identifier>/<scope>".
+	// Default: APIDomainName (the reference's choice).
+	Identifier string `yaml:"identifier" json:"identifier"`
+	// Scopes of the resource server. Default: one scope, "client".
+	Scopes []Scope `yaml:"scopes" json:"scopes"`
+	// MachineClientScopes are the scope names the machine client may request.
+	// Default: every scope of the resource server.
+	MachineClientScopes []string `yaml:"machineClientScopes" json:"machineClientScopes,omitempty"`
+}
+
+// Scope is an OAuth2 scope of the resource server.
+type Scope struct {
+	// Name without the identifier prefix. Required.
+	Name string `yaml:"name" json:"name"`
+	// Description shown to administrators. Default: the name.
+	Description string `yaml:"description" json:"description"`
+}
+
+// Group is a user-pool group.
+type Group struct {
+	// Name of the group, 1-128 characters without spaces. Required.
+	Name string `yaml:"name" json:"name"`
+	// Description of the group. Default: none.
+	Description string `yaml:"description" json:"description,omitempty"`
+	// Precedence orders groups when a user is in several (lower wins), >= 0.
+	// Default: 0.
+	Precedence int `yaml:"precedence" json:"precedence"`
+	// IAMRole creates an IAM role for the group that signed-in identity-pool
+	// users in the group receive (through the token's cognito:preferred_role).
+	// Default: false.
+	IAMRole bool `yaml:"iamRole" json:"iamRole"`
+}
+
+// IdentityPool configures the identity pool.
+type IdentityPool struct {
+	// AllowGuests lets unauthenticated (guest) identities get credentials of
+	// the guest role, which may only read public/* in the storage bucket.
+	// Default: true (the reference's behaviour).
+	AllowGuests bool `yaml:"allowGuests" json:"allowGuests"`
+}
+
+// Base returns the built-in defaults every environment starts from, before a
+// config file's "defaults" section and the environment's own section are applied.
+func Base() Config {
+	return Config{
+		Region:            "eu-west-1",
+		LogLevel:          "INFO",
+		PublishUserEvents: true,
+		LogRetentionDays:  90,
+		UserPool: UserPool{
+			FeaturePlan: "ESSENTIALS",
+			MFA:         "OPTIONAL",
+			Password:    Password{MinLength: 8, RequireSymbols: true, TemporaryPasswordValidityDays: 7},
+			Attributes: []Attribute{
+				{Name: "name"},
+				{Name: "email", Required: true},
+				{Name: "phone_number"},
+			},
+		},
+		Tokens: Tokens{
+			AccessTokenValidityMinutes:        15,
+			IDTokenValidityMinutes:            15,
+			RefreshTokenValidityDays:          30,
+			MachineAccessTokenValidityMinutes: 60,
+		},
+		ResourceServer: ResourceServer{
+			Scopes: []Scope{{Name: "client", Description: "Machine-to-machine access to the API"}},
+		},
+		IdentityPool: IdentityPool{AllowGuests: true},
+	}
+}
+
+// StackName is the CloudFormation stack name of the environment: "<appName>-<environment>".
+func (c Config) StackName() string { return c.AppName + "-" + c.Environment }
+
+// ResourceServerIdentifier is ResourceServer.Identifier, or APIDomainName when empty.
+func (c Config) ResourceServerIdentifier() string {
+	if c.ResourceServer.Identifier != "" {
+		return c.ResourceServer.Identifier
+	}
+	return c.APIDomainName
+}
+
+// DomainPrefix is HostedUI.DomainPrefix, or "<appName>-<environment>" when empty.
+func (c Config) DomainPrefix() string {
+	if c.HostedUI.DomainPrefix != "" {
+		return c.HostedUI.DomainPrefix
+	}
+	return c.AppName + "-" + c.Environment
+}
+
+// MachineClientScopes is ResourceServer.MachineClientScopes, or every scope name when empty.
+func (c Config) MachineClientScopes() []string {
+	if len(c.ResourceServer.MachineClientScopes) > 0 {
+		return c.ResourceServer.MachineClientScopes
+	}
+	names := make([]string, len(c.ResourceServer.Scopes))
+	for i, s := range c.ResourceServer.Scopes {
+		names[i] = s.Name
+	}
+	return names
+}

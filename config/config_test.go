@@ -1,0 +1,299 @@
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// referenceFile is the shape of the reference design's parameter files.
+type referenceFile struct {
+	Parameters map[string]string `json:"Parameters"`
+	Tags       map[string]string `json:"Tags"`
+}
+
+func TestReferenceReproducesTheReferenceParameterFiles(t *testing.T) {
+	// GIVEN the reference design's parameter files
+	files, err := filepath.Glob("testdata/reference/*.json")
+	if err != nil || len(files) != 3 {
+		t.Fatalf("want 3 reference files, got %v (%v)", files, err)
+	}
+	// WHEN the embedded configuration is loaded
+	envs := Reference()
+	if got, want := names(envs), "development,test,production"; got != want {
+		t.Fatalf("environments = %s; want %s", got, want)
+	}
+	// THEN every parameter and tag is reproduced
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ref referenceFile
+		if err := json.Unmarshal(data, &ref); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		p := ref.Parameters
+		c, err := Select(envs, p["pEnvironment"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		client := func(name string) AppClient {
+			for _, ac := range c.AppClients {
+				if ac.Name == name {
+					return ac
+				}
+			}
+			t.Fatalf("%s: no %s client", c.Environment, name)
+			return AppClient{}
+		}
+		checks := []struct{ field, got, want string }{
+			{"appName", c.AppName, p["pAppName"]},
+			{"parentHostedZoneName", c.ParentHostedZoneName, p["pParentHostedZoneName"]},
+			{"authDomainName", c.AuthDomainName, p["pAuthDomainName"]},
+			{"apiDomainName", c.APIDomainName, p["pApiDomainName"]},
+			{"android callback", client("android").CallbackURLs[0], p["pAndroidAppClientCallbackURL"]},
+			{"android logout", client("android").LogoutURLs[0], p["pAndroidAppClientLogoutURL"]},
+			{"ios callback", client("ios").CallbackURLs[0], p["pIosAppClientCallbackURL"]},
+			{"ios logout", client("ios").LogoutURLs[0], p["pIosAppClientLogoutURL"]},
+			{"logLevel", c.LogLevel, p["pLogLevel"]},
+			{"publishUserEvents", boolString(c.PublishUserEvents), p["pPublishUserEvents"]},
+			{"group", c.Groups[0].Name, p["pAppName"] + "-" + p["pEnvironment"] + "-public-app-user"},
+			{"resource server", c.ResourceServerIdentifier(), p["pApiDomainName"]},
+		}
+		for _, ch := range checks {
+			if ch.got != ch.want {
+				t.Errorf("%s: %s = %q; want %q", c.Environment, ch.field, ch.got, ch.want)
+			}
+		}
+		if len(c.Tags) != len(ref.Tags) {
+			t.Errorf("%s: tags = %v; want %v", c.Environment, c.Tags, ref.Tags)
+		}
+		for k, v := range ref.Tags {
+			if c.Tags[k] != v {
+				t.Errorf("%s: tags[%q] = %q; want %q", c.Environment, k, c.Tags[k], v)
+			}
+		}
+	}
+}
+
+func TestParseLayersBaseDefaultsAndEnvironment(t *testing.T) {
+	// GIVEN a file whose defaults set a tag and token validity, and two environments
+	doc := `
+defaults:
+  tags: {team: identity}
+  tokens: {accessTokenValidityMinutes: 10}
+environments:
+  prod:
+    appName: shop
+    parentHostedZoneName: example.com
+    authDomainName: auth.example.com
+    apiDomainName: api.example.com
+    appClients: [{name: web, callbackUrls: ["https://example.com/cb"]}]
+    tags: {environment: prod}
+    tokens: {idTokenValidityMinutes: 20}
+  dev:
+    appName: shop
+    parentHostedZoneName: dev.example.com
+    authDomainName: auth.dev.example.com
+    apiDomainName: api.dev.example.com
+    appClients: [{name: web, callbackUrls: ["http://localhost:8080/cb"]}]
+`
+	// WHEN it is parsed
+	envs, err := Parse([]byte(doc), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN document order is kept, maps merge, scalars overlay, Base fills the rest
+	if got := names(envs); got != "prod,dev" {
+		t.Fatalf("order = %s; want prod,dev", got)
+	}
+	prod := envs[0]
+	if prod.Tags["team"] != "identity" || prod.Tags["environment"] != "prod" {
+		t.Errorf("prod tags = %v; want team and environment merged", prod.Tags)
+	}
+	if _, ok := envs[1].Tags["environment"]; ok {
+		t.Errorf("dev tags = %v; prod's tag leaked into dev", envs[1].Tags)
+	}
+	if prod.Tokens.AccessTokenValidityMinutes != 10 || prod.Tokens.IDTokenValidityMinutes != 20 || prod.Tokens.RefreshTokenValidityDays != 30 {
+		t.Errorf("prod tokens = %+v; want access 10 (defaults), id 20 (env), refresh 30 (base)", prod.Tokens)
+	}
+	if envs[1].Tokens.IDTokenValidityMinutes != 15 {
+		t.Errorf("dev id token = %d; want base 15", envs[1].Tokens.IDTokenValidityMinutes)
+	}
+	if prod.StackName() != "shop-prod" || prod.DomainPrefix() != "shop-prod" {
+		t.Errorf("names = %s, %s", prod.StackName(), prod.DomainPrefix())
+	}
+	if got := strings.Join(prod.MachineClientScopes(), ","); got != "client" {
+		t.Errorf("machine scopes = %s; want client", got)
+	}
+}
+
+func TestParseJSON(t *testing.T) {
+	doc := `{"environments": {"qa": {"appName": "shop", "parentHostedZoneName": "example.com",
+	  "authDomainName": "auth.example.com", "apiDomainName": "api.example.com",
+	  "appClients": [{"name": "web", "callbackUrls": ["https://example.com/cb"]}]}}}`
+	envs, err := Parse([]byte(doc), "c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if envs[0].Environment != "qa" || envs[0].AppName != "shop" {
+		t.Errorf("got %+v", envs[0])
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, referenceYAML, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	envs, err := LoadFile(path)
+	if err != nil || len(envs) != 3 {
+		t.Fatalf("LoadFile = %d envs, %v; want 3, nil", len(envs), err)
+	}
+	if _, err := LoadFile(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("LoadFile(missing) error = %v; want one naming the file", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct{ name, doc, want string }{
+		{"unknown field", "environments:\n  dev:\n    appNmae: x\n", "field appNmae not found"},
+		{"wrong type", "environments:\n  dev:\n    logRetentionDays: ninety\n", "ninety"},
+		{"no environments", "defaults: {region: eu-west-1}\n", "at least one environment"},
+		{"not yaml", "environments: [\n", "yaml"},
+		{"environment field", "environments:\n  dev:\n    environment: prod\n", "field environment not found"},
+		{"invalid env", "environments:\n  dev:\n    appName: \"\"\n", "environments.dev: appName: \"\""},
+		{"same stack name", "environments:\n  c:\n" + validEnv("a-b") + "  b-c:\n" + validEnv("a"), `both give the stack name "a-b-c"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc), "bad.yaml")
+			if err == nil {
+				t.Fatalf("Parse = nil; want error containing %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "bad.yaml") {
+				t.Errorf("Parse error = %q; want it to name bad.yaml and contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func validEnv(app string) string {
+	return "    appName: " + app + "\n    parentHostedZoneName: example.com\n    authDomainName: auth.example.com\n" +
+		"    apiDomainName: api.example.com\n    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n"
+}
+
+func TestSelect(t *testing.T) {
+	envs := Reference()
+	c, err := Select(envs, "test")
+	if err != nil || c.Environment != "test" {
+		t.Fatalf("Select(test) = %s, %v", c.Environment, err)
+	}
+	_, err = Select(envs, "staging")
+	if err == nil || !strings.Contains(err.Error(), `unknown environment "staging"`) || !strings.Contains(err.Error(), "development, test, production") {
+		t.Errorf("Select(staging) error = %v; want it to name the environment and the known ones", err)
+	}
+}
+
+func TestValidateRejectsBadValues(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(*Config)
+		want   string // substring naming the field and the value
+	}{
+		{"empty app name", func(c *Config) { c.AppName = "" }, `appName: ""`},
+		{"app name upper", func(c *Config) { c.AppName = "Auth" }, `appName: "Auth"`},
+		{"bad environment name", func(c *Config) { c.Environment = "Prod!" }, `environment: "Prod!"`},
+		{"bad account", func(c *Config) { c.Account = "12345" }, `account: "12345"`},
+		{"bad region", func(c *Config) { c.Region = "europe" }, `region: "europe"`},
+		{"bad zone", func(c *Config) { c.ParentHostedZoneName = "not a zone" }, `parentHostedZoneName: "not a zone"`},
+		{"auth domain outside zone", func(c *Config) { c.AuthDomainName = "auth.other.com" }, `authDomainName: "auth.other.com" is not inside`},
+		{"bad api domain", func(c *Config) { c.APIDomainName = "API..x" }, `apiDomainName: "API..x"`},
+		{"bad log level", func(c *Config) { c.LogLevel = "VERBOSE" }, `logLevel: "VERBOSE"`},
+		{"bad retention", func(c *Config) { c.LogRetentionDays = 42 }, `logRetentionDays: 42`},
+		{"aws tag", func(c *Config) { c.Tags = map[string]string{"aws:x": "y"} }, `tags: key "aws:x"`},
+		{"long tag value", func(c *Config) { c.Tags = map[string]string{"k": strings.Repeat("v", 257)} }, `tags.k: value is 257`},
+		{"feature plan", func(c *Config) { c.UserPool.FeaturePlan = "GOLD" }, `userPool.featurePlan: "GOLD"`},
+		{"mfa", func(c *Config) { c.UserPool.MFA = "SOMETIMES" }, `userPool.mfa: "SOMETIMES"`},
+		{"short password", func(c *Config) { c.UserPool.Password.MinLength = 6 }, `userPool.password.minLength: 6`},
+		{"temp password", func(c *Config) { c.UserPool.Password.TemporaryPasswordValidityDays = 0 }, `temporaryPasswordValidityDays: 0`},
+		{"unknown attribute", func(c *Config) { c.UserPool.Attributes = append(c.UserPool.Attributes, Attribute{Name: "shoe_size"}) }, `userPool.attributes[3].name: "shoe_size"`},
+		{"duplicate attribute", func(c *Config) { c.UserPool.Attributes = append(c.UserPool.Attributes, Attribute{Name: "name"}) }, `"name" is listed twice`},
+		{"email optional", func(c *Config) { c.UserPool.Attributes[1].Required = false }, `userPool.attributes[1].required: email`},
+		{"no email", func(c *Config) { c.UserPool.Attributes = []Attribute{{Name: "name"}} }, `userPool.attributes: email`},
+		{"custom attr name", func(c *Config) { c.UserPool.CustomAttributes = []CustomAttribute{{Name: "custom:tenant"}} }, `customAttributes[0].name: "custom:tenant"`},
+		{"custom attr type", func(c *Config) { c.UserPool.CustomAttributes = []CustomAttribute{{Name: "tenant", Type: "Date"}} }, `customAttributes[0].type: "Date"`},
+		{"custom attr lengths", func(c *Config) { c.UserPool.CustomAttributes = []CustomAttribute{{Name: "t", MinLength: 5, MaxLength: 2}} }, `customAttributes[0]: minLength 5`},
+		{"access token short", func(c *Config) { c.Tokens.AccessTokenValidityMinutes = 4 }, `tokens.accessTokenValidityMinutes: 4 minutes`},
+		{"id token long", func(c *Config) { c.Tokens.IDTokenValidityMinutes = 1441 }, `tokens.idTokenValidityMinutes: 1441 minutes`},
+		{"machine token", func(c *Config) { c.Tokens.MachineAccessTokenValidityMinutes = 0 }, `tokens.machineAccessTokenValidityMinutes: 0`},
+		{"refresh token", func(c *Config) { c.Tokens.RefreshTokenValidityDays = 3651 }, `tokens.refreshTokenValidityDays: 3651 days`},
+		{"domain prefix", func(c *Config) { c.HostedUI.DomainPrefix = "my-cognito" }, `hostedUi.domainPrefix: "my-cognito" contains the reserved word "cognito"`},
+		{"no clients", func(c *Config) { c.AppClients = nil }, `appClients: at least one`},
+		{"duplicate client", func(c *Config) { c.AppClients[1].Name = "android" }, `appClients[1].name: "android" is listed twice`},
+		{"no callback", func(c *Config) { c.AppClients[0].CallbackURLs = nil }, `appClients[0].callbackUrls: at least one`},
+		{"http callback", func(c *Config) { c.AppClients[0].CallbackURLs = []string{"http://example.com/cb"} }, `appClients[0].callbackUrls[0]: "http://example.com/cb" uses http`},
+		{"fragment logout", func(c *Config) { c.AppClients[2].LogoutURLs = []string{"https://x.com/#a"} }, `appClients[2].logoutUrls[0]: "https://x.com/#a" has a fragment`},
+		{"too many callbacks", func(c *Config) {
+			c.AppClients[0].CallbackURLs = make([]string, 101)
+			for i := range c.AppClients[0].CallbackURLs {
+				c.AppClients[0].CallbackURLs[i] = "https://example.com/cb"
+			}
+		}, `appClients[0].callbackUrls: 101 URLs`},
+		{"resource server id", func(c *Config) { c.ResourceServer.Identifier = "has space" }, `resourceServer.identifier: "has space"`},
+		{"no scopes", func(c *Config) { c.ResourceServer.Scopes = nil }, `resourceServer.scopes: at least one`},
+		{"bad scope", func(c *Config) { c.ResourceServer.Scopes = []Scope{{Name: "a/b"}} }, `resourceServer.scopes[0].name: "a/b"`},
+		{"duplicate scope", func(c *Config) { c.ResourceServer.Scopes = []Scope{{Name: "a"}, {Name: "a"}} }, `resourceServer.scopes[1].name: "a" is listed twice`},
+		{"machine scope unknown", func(c *Config) { c.ResourceServer.MachineClientScopes = []string{"admin"} }, `machineClientScopes[0]: "admin" is not a scope`},
+		{"duplicate group", func(c *Config) { c.Groups = append(c.Groups, c.Groups[0]) }, `groups[1].name: duplicate group "authdev-development-public-app-user"`},
+		{"group name space", func(c *Config) { c.Groups[0].Name = "two words" }, `groups[0].name: "two words"`},
+		{"group precedence", func(c *Config) { c.Groups[0].Precedence = -1 }, `groups[0].precedence: -1`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// GIVEN a valid environment
+			c := Reference()[0]
+			if err := c.Validate(); err != nil {
+				t.Fatalf("reference environment invalid: %v", err)
+			}
+			// WHEN one field is made invalid
+			tc.mutate(&c)
+			// THEN validation fails naming the field and the value
+			err := c.Validate()
+			if err == nil {
+				t.Fatalf("Validate() = nil; want error containing %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Validate() = %q; want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	c := Reference()[0]
+	c.AppName = ""
+	c.LogLevel = "LOUD"
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "appName") || !strings.Contains(err.Error(), "logLevel") {
+		t.Errorf("Validate() = %v; want both appName and logLevel reported", err)
+	}
+}
+
+func names(envs []Config) string {
+	var s []string
+	for _, c := range envs {
+		s = append(s, c.Environment)
+	}
+	return strings.Join(s, ",")
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}

@@ -1,0 +1,264 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/authstack/authstack/internal/validate"
+)
+
+// Token lifetime limits of Cognito. Source:
+// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html
+const (
+	MinTokenMinutes       = 5
+	MaxTokenMinutes       = 24 * 60
+	MaxRefreshTokenDays   = 3650
+	minPasswordLength     = 8
+	maxPasswordLength     = 99
+	maxCustomAttrNameLen  = 20
+	maxCustomStringLength = 2048
+)
+
+// LogRetentionValues are the retention periods CloudWatch Logs accepts, in days. Source:
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+var LogRetentionValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// StandardAttributeNames are the OIDC standard attributes a user pool supports. Source:
+// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+var StandardAttributeNames = []string{
+	"address", "birthdate", "email", "family_name", "gender", "given_name", "locale",
+	"middle_name", "name", "nickname", "phone_number", "picture", "preferred_username",
+	"profile", "updated_at", "website", "zoneinfo",
+}
+
+var (
+	appNameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	clientNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRE     = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
+	customAttrRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,20}$`)
+)
+
+// Validate checks every field and returns all problems at once, each naming
+// the field and the bad value.
+func (c Config) Validate() error {
+	v := &collector{}
+	if !appNameRE.MatchString(c.AppName) {
+		v.add("appName", "%q must be 1-32 characters of a-z, 0-9 and hyphens, starting with a letter", c.AppName)
+	}
+	if !appNameRE.MatchString(c.Environment) {
+		v.add("environment", "%q must be 1-32 characters of a-z, 0-9 and hyphens, starting with a letter", c.Environment)
+	}
+	if c.Account != "" && !accountRE.MatchString(c.Account) {
+		v.add("account", "%q must be 12 digits", c.Account)
+	}
+	if !regionRE.MatchString(c.Region) {
+		v.add("region", "%q is not an AWS region name (like eu-west-1)", c.Region)
+	}
+	v.check("parentHostedZoneName", validate.DomainName(c.ParentHostedZoneName))
+	for _, d := range []struct{ field, name string }{{"authDomainName", c.AuthDomainName}, {"apiDomainName", c.APIDomainName}} {
+		if err := validate.DomainName(d.name); err != nil {
+			v.check(d.field, err)
+		} else if c.ParentHostedZoneName != "" {
+			v.check(d.field, validate.InZone(d.name, c.ParentHostedZoneName))
+		}
+	}
+	if !slices.Contains([]string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}, c.LogLevel) {
+		v.add("logLevel", "%q must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL", c.LogLevel)
+	}
+	if !slices.Contains(LogRetentionValues, c.LogRetentionDays) {
+		v.add("logRetentionDays", "%d is not a CloudWatch Logs retention value (%v)", c.LogRetentionDays, LogRetentionValues)
+	}
+	for _, k := range sortedKeys(c.Tags) {
+		switch val := c.Tags[k]; {
+		case k == "" || len(k) > 128:
+			v.add("tags", "key %q must be 1-128 characters", k)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			v.add("tags", "key %q uses the reserved prefix aws:", k)
+		case len(val) > 256:
+			v.add("tags."+k, "value is %d characters; at most 256", len(val))
+		}
+	}
+	c.validateUserPool(v)
+	c.validateTokens(v)
+	v.check("hostedUi.domainPrefix", validate.CognitoDomainPrefix(c.DomainPrefix()))
+	c.validateClients(v)
+	c.validateResourceServer(v)
+	c.validateGroups(v)
+	return v.err()
+}
+
+func (c Config) validateUserPool(v *collector) {
+	up := c.UserPool
+	if !slices.Contains([]string{"LITE", "ESSENTIALS", "PLUS"}, up.FeaturePlan) {
+		v.add("userPool.featurePlan", "%q must be LITE, ESSENTIALS or PLUS", up.FeaturePlan)
+	}
+	if !slices.Contains([]string{"OFF", "OPTIONAL", "REQUIRED"}, up.MFA) {
+		v.add("userPool.mfa", "%q must be OFF, OPTIONAL or REQUIRED", up.MFA)
+	}
+	if p := up.Password.MinLength; p < minPasswordLength || p > maxPasswordLength {
+		v.add("userPool.password.minLength", "%d must be between %d and %d", p, minPasswordLength, maxPasswordLength)
+	}
+	if d := up.Password.TemporaryPasswordValidityDays; d < 1 || d > 365 {
+		v.add("userPool.password.temporaryPasswordValidityDays", "%d must be between 1 and 365", d)
+	}
+	seen := map[string]bool{}
+	email := false
+	for i, a := range up.Attributes {
+		f := fmt.Sprintf("userPool.attributes[%d]", i)
+		switch {
+		case !slices.Contains(StandardAttributeNames, a.Name):
+			v.add(f+".name", "%q is not a standard attribute (%s); use customAttributes for your own", a.Name, strings.Join(StandardAttributeNames, ", "))
+		case seen[a.Name]:
+			v.add(f+".name", "%q is listed twice", a.Name)
+		}
+		seen[a.Name] = true
+		if a.Name == "email" {
+			email = true
+			if !a.Required {
+				v.add(f+".required", "email is the username and must be required")
+			}
+		}
+	}
+	if !email {
+		v.add("userPool.attributes", "email is the username and must be listed (required: true)")
+	}
+	for i, a := range up.CustomAttributes {
+		f := fmt.Sprintf("userPool.customAttributes[%d]", i)
+		if !customAttrRE.MatchString(a.Name) {
+			v.add(f+".name", "%q must be 1-%d characters of A-Z, a-z, 0-9 and _ (without the custom: prefix)", a.Name, maxCustomAttrNameLen)
+		} else if seen["custom:"+a.Name] {
+			v.add(f+".name", "%q is listed twice", a.Name)
+		}
+		seen["custom:"+a.Name] = true
+		if a.Type != "" && a.Type != "String" && a.Type != "Number" {
+			v.add(f+".type", "%q must be String or Number", a.Type)
+		}
+		if a.MinLength < 0 || a.MaxLength < 0 || a.MaxLength > maxCustomStringLength || (a.MaxLength != 0 && a.MinLength > a.MaxLength) {
+			v.add(f, "minLength %d and maxLength %d must satisfy 0 <= minLength <= maxLength <= %d", a.MinLength, a.MaxLength, maxCustomStringLength)
+		}
+	}
+}
+
+func (c Config) validateTokens(v *collector) {
+	t := c.Tokens
+	for _, m := range []struct {
+		field string
+		value int
+	}{
+		{"tokens.accessTokenValidityMinutes", t.AccessTokenValidityMinutes},
+		{"tokens.idTokenValidityMinutes", t.IDTokenValidityMinutes},
+		{"tokens.machineAccessTokenValidityMinutes", t.MachineAccessTokenValidityMinutes},
+	} {
+		if m.value < MinTokenMinutes || m.value > MaxTokenMinutes {
+			v.add(m.field, "%d minutes is outside Cognito's range of %d minutes to 1 day (%d minutes)", m.value, MinTokenMinutes, MaxTokenMinutes)
+		}
+	}
+	if d := t.RefreshTokenValidityDays; d < 1 || d > MaxRefreshTokenDays {
+		v.add("tokens.refreshTokenValidityDays", "%d days is outside the range of 1 to %d days (10 years)", d, MaxRefreshTokenDays)
+	}
+}
+
+func (c Config) validateClients(v *collector) {
+	if len(c.AppClients) == 0 {
+		v.add("appClients", "at least one app client is required")
+	}
+	seen := map[string]bool{}
+	for i, ac := range c.AppClients {
+		f := fmt.Sprintf("appClients[%d]", i)
+		if !clientNameRE.MatchString(ac.Name) {
+			v.add(f+".name", "%q must be 1-32 characters of a-z, 0-9 and hyphens, starting with a letter", ac.Name)
+		} else if seen[ac.Name] {
+			v.add(f+".name", "%q is listed twice", ac.Name)
+		}
+		seen[ac.Name] = true
+		if len(ac.CallbackURLs) == 0 {
+			v.add(f+".callbackUrls", "at least one callback URL is required")
+		}
+		for _, list := range []struct {
+			field string
+			urls  []string
+		}{{"callbackUrls", ac.CallbackURLs}, {"logoutUrls", ac.LogoutURLs}} {
+			if len(list.urls) > validate.MaxRedirectURLs {
+				v.add(f+"."+list.field, "%d URLs; Cognito allows at most %d", len(list.urls), validate.MaxRedirectURLs)
+			}
+			for j, u := range list.urls {
+				v.check(fmt.Sprintf("%s.%s[%d]", f, list.field, j), validate.RedirectURL(u))
+			}
+		}
+	}
+}
+
+func (c Config) validateResourceServer(v *collector) {
+	id := c.ResourceServerIdentifier()
+	if id == "" || len(id) > 256 || strings.ContainsAny(id, " \t\n") {
+		v.add("resourceServer.identifier", "%q must be 1-256 characters without white space", id)
+	}
+	if len(c.ResourceServer.Scopes) == 0 {
+		v.add("resourceServer.scopes", "at least one scope is required")
+	}
+	if len(c.ResourceServer.Scopes) > 100 {
+		v.add("resourceServer.scopes", "%d scopes; Cognito allows at most 100 per resource server", len(c.ResourceServer.Scopes))
+	}
+	names := map[string]bool{}
+	for i, s := range c.ResourceServer.Scopes {
+		f := fmt.Sprintf("resourceServer.scopes[%d].name", i)
+		if err := validate.ScopeName(s.Name); err != nil {
+			v.check(f, err)
+		} else if names[s.Name] {
+			v.add(f, "%q is listed twice", s.Name)
+		}
+		names[s.Name] = true
+	}
+	for i, s := range c.ResourceServer.MachineClientScopes {
+		if !names[s] {
+			v.add(fmt.Sprintf("resourceServer.machineClientScopes[%d]", i), "%q is not a scope of the resource server", s)
+		}
+	}
+}
+
+func (c Config) validateGroups(v *collector) {
+	seen := map[string]bool{}
+	for i, g := range c.Groups {
+		f := fmt.Sprintf("groups[%d]", i)
+		if err := validate.GroupName(g.Name); err != nil {
+			v.check(f+".name", err)
+		} else if seen[g.Name] {
+			v.add(f+".name", "duplicate group %q", g.Name)
+		}
+		seen[g.Name] = true
+		if g.Precedence < 0 {
+			v.add(f+".precedence", "%d must be 0 or more", g.Precedence)
+		}
+		if len(g.Description) > 2048 {
+			v.add(f+".description", "is %d characters; at most 2048", len(g.Description))
+		}
+	}
+}
+
+// collector gathers field errors.
+type collector struct{ errs []error }
+
+func (v *collector) add(field, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+}
+
+func (v *collector) check(field string, err error) {
+	if err != nil {
+		v.errs = append(v.errs, fmt.Errorf("%s: %w", field, err))
+	}
+}
+
+func (v *collector) err() error { return errors.Join(v.errs...) }
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,163 @@
+package userpool_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/constructs/userpool"
+	"github.com/authstack/authstack/internal/cdktest"
+)
+
+const poolType = "AWS::Cognito::UserPool"
+
+func TestDefaults(t *testing.T) {
+	// GIVEN a stack
+	stack := cdktest.NewStack(t)
+	// WHEN a user pool is created with no props
+	userpool.NewUserPool(stack, jsii.String("Pool"), nil)
+	// THEN it has authstack's secure defaults
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.ResourceCountIs(jsii.String(poolType), jsii.Number(1))
+	if err := cdktest.Has(tpl, poolType, map[string]interface{}{
+		"UsernameAttributes":     []string{"email"},
+		"UsernameConfiguration":  map[string]interface{}{"CaseSensitive": false},
+		"AutoVerifiedAttributes": []string{"email"},
+		"AdminCreateUserConfig":  map[string]interface{}{"AllowAdminCreateUserOnly": false},
+		"AccountRecoverySetting": map[string]interface{}{
+			"RecoveryMechanisms": []interface{}{map[string]interface{}{"Name": "verified_email", "Priority": 1}},
+		},
+		"Policies": map[string]interface{}{"PasswordPolicy": map[string]interface{}{
+			"MinimumLength": 8, "RequireUppercase": true, "RequireLowercase": true,
+			"RequireNumbers": true, "RequireSymbols": true, "TemporaryPasswordValidityDays": 7,
+		}},
+		"MfaConfiguration":   "OPTIONAL",
+		"EnabledMfas":        []string{"SOFTWARE_TOKEN_MFA"},
+		"DeletionProtection": "ACTIVE",
+		"UserPoolTier":       "ESSENTIALS",
+		"UserPoolAddOns":     assertions.Match_Absent(),
+		"SmsConfiguration":   assertions.Match_Absent(),
+		"Schema": []interface{}{
+			map[string]interface{}{"Name": "email", "Mutable": true, "Required": true},
+			map[string]interface{}{"Name": "name", "Mutable": true, "Required": false},
+			map[string]interface{}{"Name": "phone_number", "Mutable": true, "Required": false},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// AND the pool is retained when the stack or resource is deleted or replaced
+	tpl.HasResource(jsii.String(poolType), map[string]interface{}{
+		"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+	})
+	// AND no IAM role exists (no SMS)
+	tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(0))
+}
+
+func TestPlusEnforcesThreatProtection(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	userpool.NewUserPool(stack, jsii.String("Pool"), &userpool.UserPoolProps{FeaturePlan: cognito.FeaturePlan_PLUS})
+	tpl := assertions.Template_FromStack(stack, nil)
+	if err := cdktest.Has(tpl, poolType, map[string]interface{}{
+		"UserPoolTier":   "PLUS",
+		"UserPoolAddOns": map[string]interface{}{"AdvancedSecurityMode": "ENFORCED"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSmsCreatesRoleWithExternalId(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	userpool.NewUserPool(stack, jsii.String("Pool"), &userpool.UserPoolProps{
+		EnableSms: jsii.Bool(true), SmsRoleExternalId: jsii.String("auth-test-sms"), Mfa: cognito.Mfa_REQUIRED,
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	if err := cdktest.Has(tpl, poolType, map[string]interface{}{
+		"MfaConfiguration": "ON",
+		"EnabledMfas":      []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA"},
+		"SmsConfiguration": map[string]interface{}{"ExternalId": "auth-test-sms", "SnsCallerArn": assertions.Match_AnyValue()},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::IAM::Role", map[string]interface{}{
+		"AssumeRolePolicyDocument": map[string]interface{}{"Statement": []interface{}{map[string]interface{}{
+			"Condition": map[string]interface{}{"StringEquals": map[string]interface{}{"sts:ExternalId": "auth-test-sms"}},
+			"Principal": map[string]interface{}{"Service": "cognito-idp.amazonaws.com"},
+		}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMfaOffHasNoSecondFactor(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	userpool.NewUserPool(stack, jsii.String("Pool"), &userpool.UserPoolProps{Mfa: cognito.Mfa_OFF})
+	tpl := assertions.Template_FromStack(stack, nil)
+	if err := cdktest.Has(tpl, poolType, map[string]interface{}{
+		"MfaConfiguration": "OFF", "EnabledMfas": assertions.Match_Absent(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStrongerPasswordPolicyIsKept(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	userpool.NewUserPool(stack, jsii.String("Pool"), &userpool.UserPoolProps{
+		PasswordPolicy: &cognito.PasswordPolicy{MinLength: jsii.Number(14), RequireSymbols: jsii.Bool(false)},
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	if err := cdktest.Has(tpl, poolType, map[string]interface{}{
+		"Policies": map[string]interface{}{"PasswordPolicy": map[string]interface{}{
+			"MinimumLength": 14, "RequireSymbols": false, "RequireUppercase": true, "RequireLowercase": true, "RequireNumbers": true,
+		}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestInvalidPropsPanicWithClearMessage(t *testing.T) {
+	cases := []struct {
+		name  string
+		props *userpool.UserPoolProps
+		want  string
+	}{
+		{"short password", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{MinLength: jsii.Number(6)}}, "MinLength 6 is below the minimum of 8"},
+		{"no digits", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{RequireDigits: jsii.Bool(false)}}, "RequireDigits=false"},
+		{"no upper", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{RequireUppercase: jsii.Bool(false)}}, "RequireUppercase=false"},
+		{"email optional", &userpool.UserPoolProps{StandardAttributes: &cognito.StandardAttributes{
+			Email: &cognito.StandardAttribute{Required: jsii.Bool(false)},
+		}}, "Email must be present with Required=true"},
+		{"no email", &userpool.UserPoolProps{StandardAttributes: &cognito.StandardAttributes{}}, "Email must be present"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := cdktest.NewStack(t)
+			msg := cdktest.Panics(func() { userpool.NewUserPool(stack, jsii.String("Pool"), tc.props) })
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("panic = %q; want it to contain %q", msg, tc.want)
+			}
+			// AND nothing was added to the stack
+			if c := stack.Node().TryFindChild(jsii.String("Pool")); c != nil {
+				t.Errorf("a construct was added despite the error: %s", *c.Node().Path())
+			}
+		})
+	}
+}
+
+func TestIssuerAndJwksUrls(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	up := userpool.NewUserPool(stack, jsii.String("Pool"), nil)
+	awscdk.NewCfnOutput(stack, jsii.String("Jwks"), &awscdk.CfnOutputProps{Value: up.JwksUrl()})
+	tpl := assertions.Template_FromStack(stack, nil)
+	out := tpl.FindOutputs(jsii.String("Jwks"), nil)
+	got := jsonString(t, (*out)["Jwks"])
+	poolID := *stack.GetLogicalId(up.Pool.Node().DefaultChild().(awscdk.CfnElement))
+	for _, want := range []string{`"https://"`, `"/.well-known/jwks.json"`, `"Fn::GetAtt":["` + poolID + `","ProviderURL"]`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("JwksUrl output = %s; want it to contain %s", got, want)
+		}
+	}
+}

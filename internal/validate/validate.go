@@ -1,0 +1,147 @@
+// Package validate holds the syntax rules that both the config loader and the
+// constructs apply to user input, so a value is judged the same way whether it
+// comes from a config file or from Go code.
+//
+// Every function returns nil or an error whose text explains what is wrong with
+// the value; callers prefix the field name.
+package validate
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// MaxRedirectURLs is the number of callback (or logout) URLs Cognito accepts on
+// one app client. Source:
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-CallbackURLs
+const MaxRedirectURLs = 100
+
+// RedirectURL checks a callback or logout URL against Cognito's rules for app
+// clients: an absolute URI of at most 1024 characters without a fragment;
+// https, or http only for localhost (testing), or a custom scheme for native
+// apps (myapp://callback).
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
+func RedirectURL(raw string) error {
+	if raw == "" {
+		return fmt.Errorf("must not be empty")
+	}
+	if len(raw) > 1024 {
+		return fmt.Errorf("%q is %d characters long; Cognito allows at most 1024", abbreviate(raw), len(raw))
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a valid URL: %v", raw, err)
+	}
+	if u.Scheme == "" {
+		return fmt.Errorf("%q is not an absolute URL (no scheme)", raw)
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return fmt.Errorf("%q has a fragment (#...), which Cognito rejects", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		if u.Hostname() == "" {
+			return fmt.Errorf("%q has no host", raw)
+		}
+	case "http":
+		if h := u.Hostname(); h != "localhost" && h != "127.0.0.1" && h != "::1" {
+			return fmt.Errorf("%q uses http; Cognito allows http only for localhost, use https", raw)
+		}
+	case "javascript", "data", "file", "ftp", "ws", "wss":
+		return fmt.Errorf("%q uses the %q scheme, which is not a valid redirect target", raw, u.Scheme)
+	default:
+		// A native app's custom scheme, e.g. app://auth/callback.
+		if !customScheme.MatchString(u.Scheme) {
+			return fmt.Errorf("%q has an invalid scheme %q", raw, u.Scheme)
+		}
+	}
+	return nil
+}
+
+var customScheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*$`)
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// DomainName checks a fully qualified DNS name in lower case, without a
+// trailing dot (auth.example.com): labels of 1-63 characters of a-z, 0-9 and
+// inner hyphens, at most 253 characters in all, at least two labels.
+func DomainName(name string) error {
+	if name == "" {
+		return fmt.Errorf("must not be empty")
+	}
+	if len(name) > 253 {
+		return fmt.Errorf("%q is longer than 253 characters", abbreviate(name))
+	}
+	if name != strings.ToLower(name) {
+		return fmt.Errorf("%q must be lower case", name)
+	}
+	labels := strings.Split(name, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("%q is not a fully qualified domain name", name)
+	}
+	for _, l := range labels {
+		if !dnsLabel.MatchString(l) {
+			return fmt.Errorf("%q has an invalid label %q", name, l)
+		}
+	}
+	return nil
+}
+
+// InZone reports an error unless name is zone itself or a subdomain of it.
+func InZone(name, zone string) error {
+	if name == zone || strings.HasSuffix(name, "."+zone) {
+		return nil
+	}
+	return fmt.Errorf("%q is not inside the hosted zone %q", name, zone)
+}
+
+var domainPrefix = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// CognitoDomainPrefix checks a hosted UI prefix domain: 1-63 characters of
+// lower-case letters, digits and inner hyphens, without the reserved words
+// aws, amazon or cognito.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+func CognitoDomainPrefix(p string) error {
+	if !domainPrefix.MatchString(p) {
+		return fmt.Errorf("%q must be 1-63 characters of a-z, 0-9 and inner hyphens", p)
+	}
+	for _, w := range []string{"aws", "amazon", "cognito"} {
+		if strings.Contains(p, w) {
+			return fmt.Errorf("%q contains the reserved word %q", p, w)
+		}
+	}
+	return nil
+}
+
+var scopeName = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$`)
+
+// ScopeName checks a resource-server scope name against Cognito's pattern
+// (printable ASCII without space, '"', '/' or '\').
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html
+func ScopeName(s string) error {
+	if !scopeName.MatchString(s) {
+		return fmt.Errorf("%q must be 1-256 printable ASCII characters without space, '\"', '/' or '\\'", s)
+	}
+	return nil
+}
+
+var groupName = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`)
+
+// GroupName checks a user-pool group name: 1-128 letters, marks, symbols,
+// numbers or punctuation (no spaces).
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
+func GroupName(s string) error {
+	if !groupName.MatchString(s) {
+		return fmt.Errorf("%q must be 1-128 characters without spaces", s)
+	}
+	return nil
+}
+
+func abbreviate(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}

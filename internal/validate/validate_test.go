@@ -1,0 +1,85 @@
+package validate
+
+import "testing"
+
+func TestRedirectURL(t *testing.T) {
+	good := []string{
+		"https://auth.example.com/auth/callback",
+		"app://auth/callback",
+		"com.example.app:/oauth2redirect",
+		"http://localhost:3000/cb",
+		"http://127.0.0.1/cb",
+	}
+	for _, u := range good {
+		if err := RedirectURL(u); err != nil {
+			t.Errorf("RedirectURL(%q) = %v; want nil", u, err)
+		}
+	}
+	bad := []string{
+		"", "/relative/path", "http://example.com/cb", "https://example.com/cb#frag",
+		"javascript://alert(1)", "https:///nohost", "https://" + string(make([]byte, 1100)),
+		"1bad://scheme",
+	}
+	for _, u := range bad {
+		if err := RedirectURL(u); err == nil {
+			t.Errorf("RedirectURL(%q) = nil; want an error", u)
+		}
+	}
+}
+
+func TestDomainName(t *testing.T) {
+	for _, d := range []string{"auth.example.com", "a.b", "x-1.example.co.uk"} {
+		if err := DomainName(d); err != nil {
+			t.Errorf("DomainName(%q) = %v; want nil", d, err)
+		}
+	}
+	for _, d := range []string{"", "localhost", "Auth.example.com", "-a.example.com", "a..b", "a_b.example.com", "example.com."} {
+		if err := DomainName(d); err == nil {
+			t.Errorf("DomainName(%q) = nil; want an error", d)
+		}
+	}
+}
+
+func TestInZone(t *testing.T) {
+	if err := InZone("auth.example.com", "example.com"); err != nil {
+		t.Error(err)
+	}
+	if err := InZone("example.com", "example.com"); err != nil {
+		t.Error(err)
+	}
+	for _, n := range []string{"auth.other.com", "badexample.com"} {
+		if InZone(n, "example.com") == nil {
+			t.Errorf("InZone(%q, example.com) = nil; want an error", n)
+		}
+	}
+}
+
+func TestCognitoDomainPrefix(t *testing.T) {
+	if err := CognitoDomainPrefix("auth-production"); err != nil {
+		t.Error(err)
+	}
+	for _, p := range []string{"", "Auth", "my-aws-login", "amazonia", "cognito-x", "-x", "x-", "a_b"} {
+		if CognitoDomainPrefix(p) == nil {
+			t.Errorf("CognitoDomainPrefix(%q) = nil; want an error", p)
+		}
+	}
+}
+
+func TestScopeAndGroupNames(t *testing.T) {
+	if ScopeName("client") != nil || ScopeName("read:users") != nil {
+		t.Error("valid scope names rejected")
+	}
+	for _, s := range []string{"", "a b", "a/b", `a"b`, `a\b`} {
+		if ScopeName(s) == nil {
+			t.Errorf("ScopeName(%q) = nil; want an error", s)
+		}
+	}
+	if GroupName("auth-test-public-app-user") != nil {
+		t.Error("valid group name rejected")
+	}
+	for _, s := range []string{"", "has space", string(make([]rune, 129))} {
+		if GroupName(s) == nil {
+			t.Errorf("GroupName(%q) = nil; want an error", s)
+		}
+	}
+}
