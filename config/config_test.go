@@ -226,7 +226,9 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"no email", func(c *Config) { c.UserPool.Attributes = []Attribute{{Name: "name"}} }, `userPool.attributes: email`},
 		{"custom attr name", func(c *Config) { c.UserPool.CustomAttributes = []CustomAttribute{{Name: "custom:tenant"}} }, `customAttributes[0].name: "custom:tenant"`},
 		{"custom attr type", func(c *Config) { c.UserPool.CustomAttributes = []CustomAttribute{{Name: "tenant", Type: "Date"}} }, `customAttributes[0].type: "Date"`},
-		{"custom attr lengths", func(c *Config) { c.UserPool.CustomAttributes = []CustomAttribute{{Name: "t", MinLength: 5, MaxLength: 2}} }, `customAttributes[0]: minLength 5`},
+		{"custom attr lengths", func(c *Config) {
+			c.UserPool.CustomAttributes = []CustomAttribute{{Name: "t", MinLength: 5, MaxLength: 2}}
+		}, `customAttributes[0]: minLength 5`},
 		{"access token short", func(c *Config) { c.Tokens.AccessTokenValidityMinutes = 4 }, `tokens.accessTokenValidityMinutes: 4 minutes`},
 		{"id token long", func(c *Config) { c.Tokens.IDTokenValidityMinutes = 1441 }, `tokens.idTokenValidityMinutes: 1441 minutes`},
 		{"machine token", func(c *Config) { c.Tokens.MachineAccessTokenValidityMinutes = 0 }, `tokens.machineAccessTokenValidityMinutes: 0`},
