@@ -10,12 +10,7 @@ import (
 	"github.com/authstack/authstack/internal/validate"
 )
 
-// Token lifetime limits of Cognito. Source:
-// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html
 const (
-	MinTokenMinutes       = 5
-	MaxTokenMinutes       = 24 * 60
-	MaxRefreshTokenDays   = 3650
 	minPasswordLength     = 8
 	maxPasswordLength     = 99
 	maxCustomAttrNameLen  = 20
@@ -153,12 +148,10 @@ func (c Config) validateTokens(v *collector) {
 		{"tokens.idTokenValidityMinutes", t.IDTokenValidityMinutes},
 		{"tokens.machineAccessTokenValidityMinutes", t.MachineAccessTokenValidityMinutes},
 	} {
-		if m.value < MinTokenMinutes || m.value > MaxTokenMinutes {
-			v.add(m.field, "%d minutes is outside Cognito's range of %d minutes to 1 day (%d minutes)", m.value, MinTokenMinutes, MaxTokenMinutes)
-		}
+		v.check(m.field, validate.TokenMinutes(float64(m.value)))
 	}
-	if d := t.RefreshTokenValidityDays; d < 1 || d > MaxRefreshTokenDays {
-		v.add("tokens.refreshTokenValidityDays", "%d days is outside the range of 1 to %d days (10 years)", d, MaxRefreshTokenDays)
+	if d, maxDays := t.RefreshTokenValidityDays, validate.MaxRefreshTokenMinutes/(24*60); d < 1 || d > maxDays {
+		v.add("tokens.refreshTokenValidityDays", "%d days is outside the range of 1 to %d days (10 years)", d, maxDays)
 	}
 }
 

@@ -138,8 +138,9 @@ func NewUserPool(scope constructs.Construct, id *string, props *UserPoolProps) *
 			"MFA is "+string(mfa)+" by design: every user can enrol TOTP, and requiring it is a per-environment choice (userPool.mfa = REQUIRED).")
 	}
 	if plan != cognito.FeaturePlan_PLUS {
-		nag.Suppress(u.Pool, "AwsSolutions-COG3",
-			"Threat protection (advanced security) needs the PLUS feature plan, a cost decision made per environment (userPool.featurePlan = PLUS enables it in enforced mode).")
+		reason := "Threat protection (advanced security) needs the PLUS feature plan, a cost decision made per environment (userPool.featurePlan = PLUS enables it in enforced mode)."
+		nag.Suppress(u.Pool, "AwsSolutions-COG3", reason)
+		nag.Suppress(u.Pool, "AwsSolutions-COG8", reason)
 	}
 	if !*policy.RequireSymbols {
 		nag.Suppress(u.Pool, "AwsSolutions-COG1",

@@ -3,6 +3,8 @@
 package nag
 
 import (
+	"strings"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -17,7 +19,11 @@ func Suppress(c constructs.IConstruct, id, reason string, appliesTo ...string) {
 	if len(appliesTo) > 0 {
 		findings := make([]interface{}, len(appliesTo))
 		for i, a := range appliesTo {
-			findings[i] = a
+			if len(a) > 1 && strings.HasPrefix(a, "/") && strings.HasSuffix(a, "/") {
+				findings[i] = map[string]interface{}{"regex": a}
+			} else {
+				findings[i] = a
+			}
 		}
 		s.AppliesTo = &findings
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -145,3 +146,30 @@ func abbreviate(s string) string {
 	}
 	return s
 }
+
+// Token lifetime limits of Cognito app clients, in minutes. Source:
+// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-AccessTokenValidity
+const (
+	MinTokenMinutes        = 5
+	MaxTokenMinutes        = 24 * 60
+	MinRefreshTokenMinutes = 60
+	MaxRefreshTokenMinutes = 3650 * 24 * 60
+)
+
+// TokenMinutes checks an access- or ID-token lifetime: 5 minutes to 1 day.
+func TokenMinutes(m float64) error {
+	if m < MinTokenMinutes || m > MaxTokenMinutes {
+		return fmt.Errorf("%s minutes is outside Cognito's range of %d minutes to 1 day (%d minutes)", num(m), MinTokenMinutes, MaxTokenMinutes)
+	}
+	return nil
+}
+
+// RefreshTokenMinutes checks a refresh-token lifetime: 60 minutes to 10 years.
+func RefreshTokenMinutes(m float64) error {
+	if m < MinRefreshTokenMinutes || m > MaxRefreshTokenMinutes {
+		return fmt.Errorf("%s minutes is outside Cognito's range of 60 minutes to 10 years (%d minutes)", num(m), MaxRefreshTokenMinutes)
+	}
+	return nil
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

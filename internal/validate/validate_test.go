@@ -83,3 +83,22 @@ func TestScopeAndGroupNames(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenLifetimes(t *testing.T) {
+	for _, m := range []float64{5, 15, 1440} {
+		if err := TokenMinutes(m); err != nil {
+			t.Errorf("TokenMinutes(%v) = %v", m, err)
+		}
+	}
+	for _, m := range []float64{0, 4, 1441} {
+		if err := TokenMinutes(m); err == nil {
+			t.Errorf("TokenMinutes(%v) = nil; want an error", m)
+		}
+	}
+	if err := RefreshTokenMinutes(59); err == nil || err.Error() != "59 minutes is outside Cognito's range of 60 minutes to 10 years (5256000 minutes)" {
+		t.Errorf("RefreshTokenMinutes(59) = %v", err)
+	}
+	if err := RefreshTokenMinutes(30 * 24 * 60); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,261 @@
+// Package stacks composes authstack's constructs into deployable stacks:
+// AuthStack is one environment's complete Cognito authentication stack, built
+// from a validated config.Config.
+package stacks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/config"
+	"github.com/authstack/authstack/constructs/appclient"
+	"github.com/authstack/authstack/constructs/groups"
+	"github.com/authstack/authstack/constructs/hosteddomain"
+	"github.com/authstack/authstack/constructs/identitypool"
+	"github.com/authstack/authstack/constructs/resourceserver"
+	"github.com/authstack/authstack/constructs/userevents"
+	"github.com/authstack/authstack/constructs/userpool"
+)
+
+// AuthStackProps configures an AuthStack.
+type AuthStackProps struct {
+	// StackProps are passed to the stack. Env, StackName, Description and
+	// Tags are filled from Config where unset.
+	awscdk.StackProps
+	// Config is the environment's configuration. Required; it is validated.
+	Config config.Config
+}
+
+// AuthStack is one environment's Cognito authentication stack. Each part is
+// exposed so an app can extend it (add triggers to UserPool.Pool, grant
+// UserEvents.GrantPublish to a function, attach policies to group roles).
+type AuthStack struct {
+	awscdk.Stack
+	// Config the stack was built from.
+	Config config.Config
+	// UserPool is the user pool.
+	UserPool *userpool.UserPool
+	// AppClients are the public app clients, in config order.
+	AppClients []*appclient.AppClient
+	// ResourceServer is the OAuth2 resource server and machine client.
+	ResourceServer *resourceserver.ResourceServer
+	// Groups are the user-pool groups.
+	Groups *groups.Groups
+	// HostedDomain is the hosted UI domain.
+	HostedDomain *hosteddomain.HostedDomain
+	// IdentityPool is the identity pool with its storage bucket.
+	IdentityPool *identitypool.IdentityPool
+	// UserEvents is the user-events topic.
+	UserEvents *userevents.UserEvents
+}
+
+// NewAuthStack builds the stack for props.Config. It returns an error, and
+// adds nothing to scope, when the config is invalid.
+func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps) (*AuthStack, error) {
+	if props == nil {
+		return nil, fmt.Errorf("stacks: AuthStackProps with a Config is required")
+	}
+	cfg := props.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("stacks: environment %q: %w", cfg.Environment, err)
+	}
+	sp := props.StackProps
+	if sp.Env == nil {
+		sp.Env = &awscdk.Environment{Region: jsii.String(cfg.Region)}
+		if cfg.Account != "" {
+			sp.Env.Account = jsii.String(cfg.Account)
+		}
+	}
+	if sp.StackName == nil {
+		sp.StackName = jsii.String(cfg.StackName())
+	}
+	if sp.Description == nil {
+		sp.Description = jsii.String(fmt.Sprintf("authstack: Cognito authentication for %s (%s)", cfg.AppName, cfg.Environment))
+	}
+	s := &AuthStack{Config: cfg}
+	awscdk.NewStack_Override(s, scope, id, &sp)
+	for _, k := range sortedKeys(cfg.Tags) {
+		awscdk.Tags_Of(s).Add(jsii.String(k), jsii.String(cfg.Tags[k]), nil)
+	}
+
+	s.UserEvents = userevents.NewUserEvents(s, jsii.String("UserEvents"), nil)
+	s.UserPool = userpool.NewUserPool(s, jsii.String("UserPool"), userPoolProps(cfg))
+	pool := s.UserPool.Pool
+	s.HostedDomain = hosteddomain.NewHostedDomain(s, jsii.String("HostedDomain"), &hosteddomain.HostedDomainProps{
+		UserPool: pool, DomainPrefix: jsii.String(cfg.DomainPrefix()),
+	})
+	clients := make([]cognito.UserPoolClient, 0, len(cfg.AppClients))
+	for _, ac := range cfg.AppClients {
+		c := appclient.NewAppClient(s, jsii.String(pascal(ac.Name)+"Client"), &appclient.AppClientProps{
+			UserPool:              pool,
+			ClientName:            jsii.String(cfg.StackName() + "-" + ac.Name),
+			CallbackUrls:          jsii.Strings(ac.CallbackURLs...),
+			LogoutUrls:            stringsOrNil(ac.LogoutURLs),
+			AllowUserPasswordAuth: jsii.Bool(ac.AllowUserPasswordAuth),
+			AccessTokenValidity:   awscdk.Duration_Minutes(jsii.Number(cfg.Tokens.AccessTokenValidityMinutes)),
+			IdTokenValidity:       awscdk.Duration_Minutes(jsii.Number(cfg.Tokens.IDTokenValidityMinutes)),
+			RefreshTokenValidity:  awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
+		})
+		s.AppClients = append(s.AppClients, c)
+		clients = append(clients, c.Client)
+	}
+	scopes := make([]resourceserver.Scope, len(cfg.ResourceServer.Scopes))
+	for i, sc := range cfg.ResourceServer.Scopes {
+		scopes[i] = resourceserver.Scope{Name: sc.Name, Description: sc.Description}
+	}
+	s.ResourceServer = resourceserver.NewResourceServer(s, jsii.String("ResourceServer"), &resourceserver.ResourceServerProps{
+		UserPool:                   pool,
+		Identifier:                 jsii.String(cfg.ResourceServerIdentifier()),
+		Scopes:                     scopes,
+		MachineClientScopes:        cfg.MachineClientScopes(),
+		MachineClientName:          jsii.String(cfg.StackName() + "-machine"),
+		MachineAccessTokenValidity: awscdk.Duration_Minutes(jsii.Number(cfg.Tokens.MachineAccessTokenValidityMinutes)),
+	})
+	groupRoles := slices.ContainsFunc(cfg.Groups, func(g config.Group) bool { return g.IAMRole })
+	s.IdentityPool = identitypool.NewIdentityPool(s, jsii.String("IdentityPool"), &identitypool.IdentityPoolProps{
+		UserPool:             pool,
+		Clients:              clients,
+		AllowGuests:          jsii.Bool(cfg.IdentityPool.AllowGuests),
+		UseTokenRoles:        jsii.Bool(groupRoles),
+		AccessLogsExpiration: awscdk.Duration_Days(jsii.Number(cfg.LogRetentionDays)),
+	})
+	specs := make([]groups.Group, len(cfg.Groups))
+	for i, g := range cfg.Groups {
+		specs[i] = groups.Group{Name: g.Name, Description: g.Description, Precedence: jsii.Number(g.Precedence), CreateRole: g.IAMRole}
+	}
+	s.Groups = groups.NewGroups(s, jsii.String("Groups"), &groups.GroupsProps{
+		UserPool: pool, Groups: specs, RolePrincipal: s.IdentityPool.AuthenticatedPrincipal(),
+	})
+	s.addOutputs()
+	return s, nil
+}
+
+func (s *AuthStack) addOutputs() {
+	out := func(name, description string, value *string) {
+		awscdk.NewCfnOutput(s, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
+	}
+	out("UserPoolId", "Cognito user pool id", s.UserPool.UserPoolId())
+	out("UserPoolArn", "Cognito user pool ARN", s.UserPool.UserPoolArn())
+	out("IssuerUrl", "OIDC issuer of the pool's tokens (iss claim)", s.UserPool.IssuerUrl())
+	out("JwksUrl", "JSON Web Key Set that verifies the pool's tokens", s.UserPool.JwksUrl())
+	out("HostedUiBaseUrl", "Hosted UI and OAuth2 endpoints base URL", s.HostedDomain.BaseUrl())
+	for i, c := range s.AppClients {
+		name := pascal(s.Config.AppClients[i].Name)
+		out(name+"ClientId", "App client id of the "+s.Config.AppClients[i].Name+" client", c.UserPoolClientId())
+		out(name+"SignInUrl", "Hosted UI sign-in URL of the "+s.Config.AppClients[i].Name+" client", s.HostedDomain.SignInUrl(c.Client, c.CallbackUrl))
+	}
+	out("ResourceServerIdentifier", "OAuth2 resource server identifier (scope prefix)", jsii.String(s.Config.ResourceServerIdentifier()))
+	out("MachineClientId", "Client-credentials app client id (its secret stays in Cognito)", s.ResourceServer.MachineClient.UserPoolClientId())
+	out("IdentityPoolId", "Cognito identity pool id", s.IdentityPool.IdentityPoolId())
+	out("StorageBucketName", "Per-identity storage bucket", s.IdentityPool.Bucket.BucketName())
+	out("UserEventsTopicArn", "SNS topic of user events", s.UserEvents.TopicArn())
+}
+
+// userPoolProps maps the config's user-pool section to UserPoolProps.
+func userPoolProps(cfg config.Config) *userpool.UserPoolProps {
+	up := cfg.UserPool
+	std := &cognito.StandardAttributes{}
+	for _, a := range up.Attributes {
+		attr := &cognito.StandardAttribute{Required: jsii.Bool(a.Required), Mutable: jsii.Bool(a.Mutable == nil || *a.Mutable)}
+		*standardAttributeField(std, a.Name) = attr
+	}
+	var custom map[string]cognito.ICustomAttribute
+	for _, a := range up.CustomAttributes {
+		if custom == nil {
+			custom = map[string]cognito.ICustomAttribute{}
+		}
+		mutable := jsii.Bool(a.Mutable == nil || *a.Mutable)
+		if a.Type == "Number" {
+			custom[a.Name] = cognito.NewNumberAttribute(&cognito.NumberAttributeProps{Mutable: mutable})
+			continue
+		}
+		sp := &cognito.StringAttributeProps{Mutable: mutable}
+		if a.MinLength > 0 {
+			sp.MinLen = jsii.Number(a.MinLength)
+		}
+		if a.MaxLength > 0 {
+			sp.MaxLen = jsii.Number(a.MaxLength)
+		}
+		custom[a.Name] = cognito.NewStringAttribute(sp)
+	}
+	props := &userpool.UserPoolProps{
+		UserPoolName: jsii.String(cfg.StackName()),
+		FeaturePlan:  cognito.FeaturePlan(up.FeaturePlan),
+		Mfa:          cognito.Mfa(up.MFA),
+		EnableSms:    jsii.Bool(up.SMS),
+		PasswordPolicy: &cognito.PasswordPolicy{
+			MinLength:            jsii.Number(up.Password.MinLength),
+			RequireSymbols:       jsii.Bool(up.Password.RequireSymbols),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(up.Password.TemporaryPasswordValidityDays)),
+		},
+		StandardAttributes: std,
+	}
+	if up.SMS {
+		props.SmsRoleExternalId = jsii.String(cfg.StackName() + "-cognito-sms")
+	}
+	if custom != nil {
+		props.CustomAttributes = &custom
+	}
+	return props
+}
+
+// standardAttributeField returns the StandardAttributes field of an OIDC
+// attribute name (config.Validate guarantees the name is known).
+func standardAttributeField(a *cognito.StandardAttributes, name string) **cognito.StandardAttribute {
+	fields := map[string]**cognito.StandardAttribute{
+		"address": &a.Address, "birthdate": &a.Birthdate, "email": &a.Email, "family_name": &a.FamilyName,
+		"gender": &a.Gender, "given_name": &a.GivenName, "locale": &a.Locale, "middle_name": &a.MiddleName,
+		"name": &a.Fullname, "nickname": &a.Nickname, "phone_number": &a.PhoneNumber, "picture": &a.ProfilePicture,
+		"preferred_username": &a.PreferredUsername, "profile": &a.ProfilePage, "updated_at": &a.LastUpdateTime,
+		"website": &a.Website, "zoneinfo": &a.Timezone,
+	}
+	f, ok := fields[name]
+	if !ok {
+		panic(fmt.Sprintf("stacks: unknown standard attribute %q", name))
+	}
+	return f
+}
+
+// pascal turns a client name like "web-admin" into "WebAdmin".
+func pascal(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+func stringsOrNil(s []string) *[]*string {
+	if len(s) == 0 {
+		return nil
+	}
+	return jsii.Strings(s...)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// AppClient returns the app client called name in the config (android, ios,
+// web, ...), or nil.
+func (s *AuthStack) AppClient(name string) *appclient.AppClient {
+	for i, c := range s.Config.AppClients {
+		if c.Name == name {
+			return s.AppClients[i]
+		}
+	}
+	return nil
+}
