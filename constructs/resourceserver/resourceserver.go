@@ -120,6 +120,11 @@ func NewResourceServer(scope constructs.Construct, id *string, props *ResourceSe
 		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(5)),
 		RefreshTokenValidity: awscdk.Duration_Minutes(jsii.Number(60)),
 	})
+	// An absent ExplicitAuthFlows means Cognito's default (SRP, custom auth and
+	// refresh); the client-credentials grant needs none of the user flows, and
+	// CloudFormation wants at least one entry, so allow refresh only.
+	r.MachineClient.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(
+		jsii.String("ExplicitAuthFlows"), []string{"ALLOW_REFRESH_TOKEN_AUTH"})
 	return r
 }
 

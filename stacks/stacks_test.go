@@ -1,0 +1,308 @@
+package stacks_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	sns "github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/config"
+	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden templates under testdata/golden")
+
+func goldenPath(name string) string {
+	return filepath.Join(cdktest.RepoRoot(), "testdata", "golden", name+".template.json")
+}
+
+// synthAll builds the reference app exactly as cmd/cdkapp does and returns
+// each stack's template as indented JSON.
+func synthAll(t *testing.T) (map[string][]byte, []*stacks.AuthStack) {
+	t.Helper()
+	app := cdktest.NewApp(t)
+	ss, err := stacks.AddAuthStacks(app, config.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stacks.CheckAwsSolutions(app)
+	out := map[string][]byte{}
+	for _, s := range ss {
+		tpl := assertions.Template_FromStack(s, nil)
+		b, err := json.MarshalIndent(tpl.ToJSON(), "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[*s.StackName()] = append(b, '\n')
+	}
+	return out, ss
+}
+
+func TestGoldenTemplates(t *testing.T) {
+	// GIVEN the reference environments WHEN they are synthesized
+	got, _ := synthAll(t)
+	if len(got) != 3 {
+		t.Fatalf("synthesized %d stacks; want 3", len(got))
+	}
+	// THEN each template equals its golden file
+	for name, tpl := range got {
+		path := goldenPath(name)
+		if *update {
+			if err := os.WriteFile(path, tpl, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run `make update-golden` to create it)", err)
+		}
+		if !bytes.Equal(tpl, want) {
+			t.Errorf("%s differs from %s; if the change is intended, run `make update-golden` and review the diff\n%s",
+				name, path, firstDiff(string(want), string(tpl)))
+		}
+	}
+}
+
+func TestSynthIsDeterministic(t *testing.T) {
+	first, _ := synthAll(t)
+	second, _ := synthAll(t)
+	for name := range first {
+		if !bytes.Equal(first[name], second[name]) {
+			t.Errorf("%s: two synths differ\n%s", name, firstDiff(string(first[name]), string(second[name])))
+		}
+	}
+}
+
+func TestNoUnsuppressedNagFindings(t *testing.T) {
+	// GIVEN the reference app with cdk-nag's AwsSolutions checks
+	_, ss := synthAll(t)
+	for _, s := range ss {
+		// THEN no error and no warning is left unsuppressed
+		ann := assertions.Annotations_FromStack(s)
+		nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+		for _, m := range *ann.FindError(jsii.String("*"), nag) {
+			t.Errorf("%s: error %s: %v", *s.StackName(), *m.Id, m.Entry.Data)
+		}
+		for _, m := range *ann.FindWarning(jsii.String("*"), nag) {
+			t.Errorf("%s: warning %s: %v", *s.StackName(), *m.Id, m.Entry.Data)
+		}
+	}
+}
+
+func TestNagCheckCatchesFindings(t *testing.T) {
+	// GIVEN a stack with a topic that allows plain-HTTP publishing (AwsSolutions-SNS3) and the checks
+	app := cdktest.NewApp(t)
+	s := awscdk.NewStack(app, jsii.String("Bad"), nil)
+	sns.NewTopic(s, jsii.String("Plain"), nil)
+	stacks.CheckAwsSolutions(app)
+	// WHEN it is synthesized
+	msg := cdktest.Panics(func() { app.Synth(nil) })
+	// THEN synthesis fails and the validation report names the finding
+	if !strings.Contains(msg, "Validation failed") {
+		t.Fatalf("synth panic = %q; want a validation failure", msg)
+	}
+	report, err := os.ReadFile(filepath.Join(*app.Outdir(), "validation-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(report), "AwsSolutions-SNS3") {
+		t.Errorf("validation report does not name AwsSolutions-SNS3:\n%s", report)
+	}
+}
+
+func TestOutputsAndTags(t *testing.T) {
+	_, ss := synthAll(t)
+	s := ss[1] // test
+	if *s.StackName() != "auth-test" || *s.Region() != "eu-west-1" {
+		t.Errorf("stack = %s in %s; want auth-test in eu-west-1", *s.StackName(), *s.Region())
+	}
+	tpl := assertions.Template_FromStack(s, nil)
+	for _, name := range []string{
+		"UserPoolId", "UserPoolArn", "IssuerUrl", "JwksUrl", "HostedUiBaseUrl",
+		"AndroidClientId", "IosClientId", "WebClientId", "AndroidSignInUrl", "IosSignInUrl", "WebSignInUrl",
+		"ResourceServerIdentifier", "MachineClientId", "IdentityPoolId", "StorageBucketName", "UserEventsTopicArn",
+	} {
+		if outs := tpl.FindOutputs(jsii.String(name), nil); len(*outs) != 1 {
+			t.Errorf("output %s missing", name)
+		}
+	}
+	// The iOS sign-in URL redirects to its own callback.
+	ios := *tpl.FindOutputs(jsii.String("IosSignInUrl"), nil)
+	if b, _ := json.Marshal(ios); !strings.Contains(string(b), "apptst://auth/callback") {
+		t.Errorf("IosSignInUrl = %s; want the iOS callback", b)
+	}
+	if err := cdktest.Has(tpl, "AWS::Cognito::UserPool", map[string]interface{}{
+		"UserPoolTags": map[string]interface{}{"environment": "test", "is-production": "false", "application": "auth"},
+	}); err != nil {
+		t.Error(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::SNS::Topic", map[string]interface{}{
+		"Tags": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{"Key": "owner", "Value": "aws@website-test.info"}}),
+	}); err != nil {
+		t.Error(err)
+	}
+	// Reference: one group per environment, precedence 100.
+	if err := cdktest.Has(tpl, "AWS::Cognito::UserPoolGroup", map[string]interface{}{
+		"GroupName": "auth-test-public-app-user", "Precedence": 100,
+	}); err != nil {
+		t.Error(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::Cognito::UserPoolResourceServer", map[string]interface{}{
+		"Identifier": "api.tst.website-test.info",
+		"Scopes":     []interface{}{map[string]interface{}{"ScopeName": "client", "ScopeDescription": assertions.Match_AnyValue()}},
+	}); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestConfigDrivenOptions(t *testing.T) {
+	// GIVEN an environment with SMS, PLUS, a group role, no guests and a custom attribute
+	c := config.Reference()[2]
+	c.UserPool.SMS = true
+	c.UserPool.FeaturePlan = "PLUS"
+	c.UserPool.CustomAttributes = []config.CustomAttribute{{Name: "tenant_id", MaxLength: 64}}
+	c.Groups = append(c.Groups, config.Group{Name: "admin", Precedence: 1, IAMRole: true})
+	c.IdentityPool.AllowGuests = false
+	c.AppClients[0].AllowUserPasswordAuth = true
+	app := cdktest.NewApp(t)
+	s, err := stacks.NewAuthStack(app, jsii.String("Custom"), &stacks.AuthStackProps{Config: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stacks.CheckAwsSolutions(app)
+	tpl := assertions.Template_FromStack(s, nil)
+	// THEN each option reaches the template
+	checks := []struct {
+		typ   string
+		props interface{}
+	}{
+		{"AWS::Cognito::UserPool", map[string]interface{}{
+			"UserPoolTier": "PLUS", "UserPoolAddOns": map[string]interface{}{"AdvancedSecurityMode": "ENFORCED"},
+			"SmsConfiguration": map[string]interface{}{"ExternalId": "auth-production-cognito-sms"},
+			"EnabledMfas":      []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA"},
+			"Schema": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+				"Name": "tenant_id", "AttributeDataType": "String", "StringAttributeConstraints": map[string]interface{}{"MaxLength": "64"},
+			})}),
+		}},
+		{"AWS::Cognito::UserPoolGroup", map[string]interface{}{"GroupName": "admin", "Precedence": 1, "RoleArn": assertions.Match_AnyValue()}},
+		{"AWS::Cognito::IdentityPool", map[string]interface{}{"AllowUnauthenticatedIdentities": false}},
+		{"AWS::Cognito::IdentityPoolRoleAttachment", map[string]interface{}{
+			"RoleMappings": map[string]interface{}{"client0": map[string]interface{}{"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}},
+		}},
+		{"AWS::Cognito::UserPoolClient", map[string]interface{}{
+			"ClientName": "auth-production-android", "ExplicitAuthFlows": assertions.Match_ArrayWith(&[]interface{}{"ALLOW_USER_PASSWORD_AUTH"}),
+		}},
+	}
+	for _, ch := range checks {
+		if err := cdktest.Has(tpl, ch.typ, ch.props); err != nil {
+			t.Errorf("%s: %v", ch.typ, err)
+		}
+	}
+	// AND no guest policy exists
+	if policies := tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil); len(*policies) != 1 {
+		t.Errorf("IAM policies = %d; want only the signed-in storage policy", len(*policies))
+	}
+	// AND cdk-nag is still clean (the suppressions follow the options)
+	if msgs := assertions.Annotations_FromStack(s).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))); len(*msgs) != 0 {
+		for _, m := range *msgs {
+			t.Errorf("nag: %s %v", *m.Id, m.Entry.Data)
+		}
+	}
+}
+
+func TestInvalidConfigIsAnErrorAndAddsNothing(t *testing.T) {
+	app := cdktest.NewApp(t)
+	c := config.Reference()[0]
+	c.Tokens.AccessTokenValidityMinutes = 1
+	s, err := stacks.NewAuthStack(app, jsii.String("Bad"), &stacks.AuthStackProps{Config: c})
+	if err == nil || s != nil {
+		t.Fatalf("NewAuthStack = %v, %v; want nil and an error", s, err)
+	}
+	if want := `environment "development": tokens.accessTokenValidityMinutes: 1 minutes`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %q; want it to contain %q", err, want)
+	}
+	if n := len(*app.Node().Children()); n != 0 {
+		t.Errorf("app has %d children after the error; want 0", n)
+	}
+	if _, err := stacks.NewAuthStack(app, jsii.String("Nil"), nil); err == nil {
+		t.Error("NewAuthStack(nil props) = nil error")
+	}
+}
+
+func TestEnvironmentsFromContext(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "envs.yaml")
+	doc := "environments:\n  qa:\n    appName: shop\n    parentHostedZoneName: example.com\n    authDomainName: auth.example.com\n" +
+		"    apiDomainName: api.example.com\n    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n"
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		context map[string]interface{}
+		want    string // environments, comma-separated, or an error substring
+		wantErr bool
+	}{
+		{"all", nil, "development,test,production", false},
+		{"one", map[string]interface{}{"env": "production"}, "production", false},
+		{"unknown", map[string]interface{}{"env": "staging"}, `unknown environment "staging"`, true},
+		{"file", map[string]interface{}{"config": file}, "qa", false},
+		{"file and env", map[string]interface{}{"config": file, "env": "qa"}, "qa", false},
+		{"file and reference env", map[string]interface{}{"config": file, "env": "test"}, `unknown environment "test"; known: qa`, true},
+		{"missing file", map[string]interface{}{"config": "/nonexistent.yaml"}, "/nonexistent.yaml", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := cdktest.Context(t)
+			for k, v := range tc.context {
+				ctx[k] = v
+			}
+			app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+			envs, err := stacks.Environments(app)
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("Environments = %v; want error containing %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, e := range envs {
+				names = append(names, e.Environment)
+			}
+			if got := strings.Join(names, ","); got != tc.want {
+				t.Errorf("Environments = %s; want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return "line " + strconv.Itoa(i+1) + ":\n- " + x + "\n+ " + y
+		}
+	}
+	return ""
+}
