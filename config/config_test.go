@@ -245,7 +245,7 @@ func TestValidateRejectsBadValues(t *testing.T) {
 				c.AppClients[0].CallbackURLs[i] = "https://example.com/cb"
 			}
 		}, `appClients[0].callbackUrls: 101 URLs`},
-		{"resource server id", func(c *Config) { c.ResourceServer.Identifier = "has space" }, `resourceServer.identifier: "has space"`},
+		{"resource server id", func(c *Config) { c.ResourceServer.Identifier = "has space" }, `resourceServer.identifier: "has space" must be 1-256 printable ASCII`},
 		{"no scopes", func(c *Config) { c.ResourceServer.Scopes = nil }, `resourceServer.scopes: at least one`},
 		{"bad scope", func(c *Config) { c.ResourceServer.Scopes = []Scope{{Name: "a/b"}} }, `resourceServer.scopes[0].name: "a/b"`},
 		{"duplicate scope", func(c *Config) { c.ResourceServer.Scopes = []Scope{{Name: "a"}, {Name: "a"}} }, `resourceServer.scopes[1].name: "a" is listed twice`},

@@ -186,10 +186,7 @@ func (c Config) validateClients(v *collector) {
 }
 
 func (c Config) validateResourceServer(v *collector) {
-	id := c.ResourceServerIdentifier()
-	if id == "" || len(id) > 256 || strings.ContainsAny(id, " \t\n") {
-		v.add("resourceServer.identifier", "%q must be 1-256 characters without white space", id)
-	}
+	v.check("resourceServer.identifier", validate.ResourceServerIdentifier(c.ResourceServerIdentifier()))
 	if len(c.ResourceServer.Scopes) == 0 {
 		v.add("resourceServer.scopes", "at least one scope is required")
 	}

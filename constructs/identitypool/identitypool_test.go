@@ -84,7 +84,7 @@ func TestTrustAndStorageForSignedInAndGuests(t *testing.T) {
 	// AND the bucket is KMS-encrypted, versioned, private and logged
 	if err := cdktest.Has(tpl, "AWS::S3::Bucket", map[string]interface{}{
 		"BucketEncryption": map[string]interface{}{"ServerSideEncryptionConfiguration": []interface{}{map[string]interface{}{
-			"BucketKeyEnabled": true,
+			"BucketKeyEnabled":              true,
 			"ServerSideEncryptionByDefault": map[string]interface{}{"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": assertions.Match_AnyValue()},
 		}}},
 		"VersioningConfiguration": map[string]interface{}{"Status": "Enabled"},

@@ -32,10 +32,12 @@ type Scope struct {
 type ResourceServerProps struct {
 	// UserPool the resource server belongs to. Required.
 	UserPool cognito.IUserPool
-	// Identifier of the resource server, 1-256 characters (often the API's
-	// domain or URL). Required.
+	// Identifier of the resource server, 1-256 printable ASCII characters
+	// (often the API's domain or URL). Required.
 	Identifier *string
-	// Name of the resource server. Default: the identifier.
+	// Name of the resource server: letters, digits, spaces and + = , . @ - _.
+	// Default: the identifier without its URL scheme, other characters
+	// replaced by '-' (https://api.example.com/orders -> api.example.com-orders).
 	Name *string
 	// Scopes of the resource server, 1-100. Required.
 	Scopes []Scope
@@ -81,8 +83,8 @@ func NewResourceServer(scope constructs.Construct, id *string, props *ResourceSe
 		scopes = append(scopes, rs)
 	}
 	name := props.Name
-	if name == nil {
-		name = props.Identifier
+	if name == nil && cdkutil.Literal(props.Identifier) {
+		name = jsii.String(validate.ResourceServerNameFrom(*props.Identifier))
 	}
 	r.Server = cognito.NewUserPoolResourceServer(r, jsii.String("Resource"), &cognito.UserPoolResourceServerProps{
 		UserPool:                   props.UserPool,
@@ -148,8 +150,15 @@ func (p *ResourceServerProps) validate() error {
 	if p.Identifier == nil || *p.Identifier == "" {
 		return fmt.Errorf("Identifier is required")
 	}
-	if cdkutil.Literal(p.Identifier) && len(*p.Identifier) > 256 {
-		return fmt.Errorf("Identifier: %d characters; at most 256", len(*p.Identifier))
+	if cdkutil.Literal(p.Identifier) {
+		if err := validate.ResourceServerIdentifier(*p.Identifier); err != nil {
+			return fmt.Errorf("Identifier: %w", err)
+		}
+	}
+	if cdkutil.Literal(p.Name) {
+		if err := validate.ResourceServerName(*p.Name); err != nil {
+			return fmt.Errorf("Name: %w", err)
+		}
 	}
 	if len(p.Scopes) == 0 || len(p.Scopes) > MaxScopes {
 		return fmt.Errorf("Scopes: %d scopes; want 1 to %d", len(p.Scopes), MaxScopes)

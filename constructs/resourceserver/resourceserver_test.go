@@ -19,14 +19,14 @@ func TestResourceServerAndMachineClient(t *testing.T) {
 	pool := cognito.NewUserPool(stack, jsii.String("Pool"), nil)
 	// WHEN a resource server with two scopes is created, the machine client limited to one
 	rs := resourceserver.NewResourceServer(stack, jsii.String("Api"), &resourceserver.ResourceServerProps{
-		UserPool: pool, Identifier: jsii.String("api.example.com"),
+		UserPool: pool, Identifier: jsii.String("https://api.example.com/v1"),
 		Scopes:              []resourceserver.Scope{{Name: "read", Description: "Read"}, {Name: "write"}},
 		MachineClientScopes: []string{"read"},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 	// THEN the server has both scopes (description defaulting to the name)
 	if err := cdktest.Has(tpl, "AWS::Cognito::UserPoolResourceServer", map[string]interface{}{
-		"Identifier": "api.example.com", "Name": "api.example.com",
+		"Identifier": "https://api.example.com/v1", "Name": "api.example.com-v1",
 		"Scopes": []interface{}{
 			map[string]interface{}{"ScopeName": "read", "ScopeDescription": "Read"},
 			map[string]interface{}{"ScopeName": "write", "ScopeDescription": "write"},
@@ -58,11 +58,15 @@ func TestInvalidProps(t *testing.T) {
 		want   string
 	}{
 		{"no identifier", func(p *resourceserver.ResourceServerProps) { p.Identifier = nil }, "Identifier is required"},
+		{"bad identifier", func(p *resourceserver.ResourceServerProps) { p.Identifier = jsii.String("two words") }, `Identifier: "two words"`},
+		{"bad name", func(p *resourceserver.ResourceServerProps) { p.Name = jsii.String("a/b") }, `Name: "a/b"`},
 		{"no scopes", func(p *resourceserver.ResourceServerProps) { p.Scopes = nil }, "Scopes: 0 scopes; want 1 to 100"},
 		{"bad scope", func(p *resourceserver.ResourceServerProps) { p.Scopes = []resourceserver.Scope{{Name: "a b"}} }, `Scopes[0].Name: "a b"`},
 		{"duplicate scope", func(p *resourceserver.ResourceServerProps) { p.Scopes = append(p.Scopes, p.Scopes[0]) }, `Scopes[1].Name: "client" is listed twice`},
 		{"unknown machine scope", func(p *resourceserver.ResourceServerProps) { p.MachineClientScopes = []string{"admin"} }, `MachineClientScopes[0]: "admin"`},
-		{"token validity", func(p *resourceserver.ResourceServerProps) { p.MachineAccessTokenValidity = awscdk.Duration_Days(jsii.Number(2)) }, "MachineAccessTokenValidity: 2880 minutes"},
+		{"token validity", func(p *resourceserver.ResourceServerProps) {
+			p.MachineAccessTokenValidity = awscdk.Duration_Days(jsii.Number(2))
+		}, "MachineAccessTokenValidity: 2880 minutes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -173,3 +173,43 @@ func RefreshTokenMinutes(m float64) error {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+var (
+	resourceServerID   = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]{1,256}$`)
+	resourceServerName = regexp.MustCompile(`^[\w\s+=,.@-]{1,256}$`)
+	notNameChar        = regexp.MustCompile(`[^\w\s+=,.@-]+`)
+)
+
+// ResourceServerIdentifier checks a resource-server identifier: 1-256
+// printable ASCII characters without space, '"' or '\' (a URL is fine).
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html
+func ResourceServerIdentifier(s string) error {
+	if !resourceServerID.MatchString(s) {
+		return fmt.Errorf("%q must be 1-256 printable ASCII characters without space, '\"' or '\\'", abbreviate(s))
+	}
+	return nil
+}
+
+// ResourceServerName checks a resource-server name: 1-256 characters of
+// letters, digits, white space and + = , . @ - _ (same source).
+func ResourceServerName(s string) error {
+	if !resourceServerName.MatchString(s) {
+		return fmt.Errorf("%q must be 1-256 characters of letters, digits, spaces and + = , . @ - _", abbreviate(s))
+	}
+	return nil
+}
+
+// ResourceServerNameFrom derives a valid resource-server name from an
+// identifier: the URL scheme dropped, other disallowed characters turned into
+// '-' (https://api.example.com/orders -> api.example.com-orders).
+func ResourceServerNameFrom(identifier string) string {
+	s := identifier
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	s = strings.Trim(notNameChar.ReplaceAllString(s, "-"), "-")
+	if s == "" {
+		return "resource-server"
+	}
+	return s
+}

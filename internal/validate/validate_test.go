@@ -102,3 +102,25 @@ func TestTokenLifetimes(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestResourceServer(t *testing.T) {
+	for _, id := range []string{"api.example.com", "https://api.example.com/orders"} {
+		if err := ResourceServerIdentifier(id); err != nil {
+			t.Errorf("ResourceServerIdentifier(%q) = %v", id, err)
+		}
+		if name := ResourceServerNameFrom(id); ResourceServerName(name) != nil {
+			t.Errorf("ResourceServerNameFrom(%q) = %q, which is not a valid name", id, name)
+		}
+	}
+	if got := ResourceServerNameFrom("https://api.example.com/orders"); got != "api.example.com-orders" {
+		t.Errorf("ResourceServerNameFrom = %q; want api.example.com-orders", got)
+	}
+	for _, id := range []string{"", "has space", `a"b`, `a\b`} {
+		if ResourceServerIdentifier(id) == nil {
+			t.Errorf("ResourceServerIdentifier(%q) = nil; want an error", id)
+		}
+	}
+	if ResourceServerName("a/b") == nil {
+		t.Error(`ResourceServerName("a/b") = nil; want an error`)
+	}
+}
