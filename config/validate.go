@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -67,7 +68,7 @@ func (c Config) Validate() error {
 	if !slices.Contains(LogRetentionValues, c.LogRetentionDays) {
 		v.add("logRetentionDays", "%d is not a CloudWatch Logs retention value (%v)", c.LogRetentionDays, LogRetentionValues)
 	}
-	for _, k := range sortedKeys(c.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
 		switch val := c.Tags[k]; {
 		case k == "" || len(k) > 128:
 			v.add("tags", "key %q must be 1-128 characters", k)
@@ -243,12 +244,3 @@ func (v *collector) check(field string, err error) {
 }
 
 func (v *collector) err() error { return errors.Join(v.errs...) }
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

@@ -5,6 +5,7 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -80,7 +81,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	}
 	s := &AuthStack{Config: cfg}
 	awscdk.NewStack_Override(s, scope, id, &sp)
-	for _, k := range sortedKeys(cfg.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Tags)) {
 		awscdk.Tags_Of(s).Add(jsii.String(k), jsii.String(cfg.Tags[k]), nil)
 	}
 
@@ -238,15 +239,6 @@ func stringsOrNil(s []string) *[]*string {
 		return nil
 	}
 	return jsii.Strings(s...)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // AppClient returns the app client called name in the config (android, ios,

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/internal/kmskey"
 	"github.com/authstack/authstack/internal/nag"
 )
 
@@ -147,10 +148,7 @@ func (p *IdentityPool) storage(logsExpiration awscdk.Duration) {
 	})
 	nag.Suppress(p.AccessLogsBucket, "AwsSolutions-S1",
 		"This bucket is the server-access-log target of the storage bucket; logging it into itself would loop.")
-	p.Key = kms.NewKey(p, jsii.String("StorageKey"), &kms.KeyProps{
-		Description:       jsii.String("Encrypts the identity storage bucket of " + *p.Node().Path()),
-		EnableKeyRotation: jsii.Bool(true),
-	})
+	p.Key = kmskey.New(p, "StorageKey", "the identity storage bucket of "+*p.Node().Path())
 	p.Bucket = s3.NewBucket(p, jsii.String("Storage"), &s3.BucketProps{
 		Encryption:             s3.BucketEncryption_KMS,
 		EncryptionKey:          p.Key,

@@ -9,6 +9,8 @@ import (
 	sns "github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/internal/kmskey"
 )
 
 // UserEventsProps configures UserEvents.
@@ -37,10 +39,7 @@ func NewUserEvents(scope constructs.Construct, id *string, props *UserEventsProp
 	e := &UserEvents{Key: props.MasterKey}
 	constructs.NewConstruct_Override(e, scope, id)
 	if e.Key == nil {
-		e.Key = kms.NewKey(e, jsii.String("Key"), &kms.KeyProps{
-			Description:       jsii.String("Encrypts the user-events topic " + *e.Node().Path()),
-			EnableKeyRotation: jsii.Bool(true),
-		})
+		e.Key = kmskey.New(e, "Key", "the user-events topic "+*e.Node().Path())
 	}
 	e.Topic = sns.NewTopic(e, jsii.String("Resource"), &sns.TopicProps{
 		TopicName:  props.TopicName,
