@@ -1,0 +1,203 @@
+// Package migration is the user migration trigger: when a person who is not
+// yet in the user pool signs in (or asks to reset their password), it asks a
+// legacy HTTPS endpoint whether the user exists there (and whether the
+// password is right), and if so Cognito creates the user just in time:
+// CONFIRMED, email verified, welcome message suppressed.
+//
+// The legacy endpoint contract (JSON over HTTPS, bearer token):
+//
+//	POST {endpoint}/authenticate {"username": "...", "password": "..."}
+//	POST {endpoint}/lookup       {"username": "..."}
+//	200 {"attributes": {"email": "...", "name": "...", ...}}   user found (and password right)
+//	401 or 404                                                 no such user, or wrong password
+//
+// The bearer token is the "token" field of a Secrets Manager secret (JSON),
+// cached for CacheTTL.
+//
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html
+package migration
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/authstack/authstack/internal/telemetry"
+)
+
+// ErrNotFound means the legacy system has no such user or the password is wrong.
+var ErrNotFound = errors.New("migration: user not found or wrong password")
+
+// MsgSignInFailed is the message for a person whose sign-in cannot be
+// migrated; it does not tell whether the user exists.
+const MsgSignInFailed = "Incorrect username or password."
+
+// CacheTTL is how long the bearer token is cached.
+const CacheTTL = 5 * time.Minute
+
+// maxResponse bounds what is read from the legacy endpoint.
+const maxResponse = 64 << 10
+
+// SecretGetter is the part of *secretsmanager.Client the Legacy client uses.
+type SecretGetter interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+// Legacy is a client of the legacy endpoint. It is safe for concurrent use.
+type Legacy struct {
+	// Endpoint is the https:// base URL. Required.
+	Endpoint string
+	// SecretID is the ARN of the secret holding {"token": "..."}. Required.
+	SecretID string
+	// Secrets reads the secret. Required.
+	Secrets SecretGetter
+	// HTTP sends requests. Default: a client with a 2-second timeout.
+	HTTP *http.Client
+
+	mu      sync.Mutex
+	token   string
+	fetched time.Time
+}
+
+// Authenticate checks username and password and returns the user's attributes.
+func (l *Legacy) Authenticate(ctx context.Context, username, password string) (map[string]string, error) {
+	return l.call(ctx, "authenticate", map[string]string{"username": username, "password": password})
+}
+
+// Lookup returns the user's attributes.
+func (l *Legacy) Lookup(ctx context.Context, username string) (map[string]string, error) {
+	return l.call(ctx, "lookup", map[string]string{"username": username})
+}
+
+func (l *Legacy) call(ctx context.Context, op string, body map[string]string) (map[string]string, error) {
+	token, err := l.bearer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	payload, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(l.Endpoint, "/")+"/"+op, bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	client := l.HTTP
+	if client == nil {
+		client = &http.Client{Timeout: 2 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("migration: %s: %w", op, err)
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusNotFound:
+		return nil, ErrNotFound
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("migration: %s: legacy endpoint answered %s", op, resp.Status)
+	}
+	var out struct {
+		Attributes map[string]string `json:"attributes"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponse)).Decode(&out); err != nil {
+		return nil, fmt.Errorf("migration: %s: bad response: %w", op, err)
+	}
+	return out.Attributes, nil
+}
+
+func (l *Legacy) bearer(ctx context.Context) (string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.token != "" && time.Since(l.fetched) < CacheTTL {
+		return l.token, nil
+	}
+	out, err := l.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(l.SecretID)})
+	if err != nil {
+		return "", fmt.Errorf("migration: reading the legacy credentials: %w", err)
+	}
+	var s struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &s); err != nil || s.Token == "" {
+		return "", fmt.Errorf("migration: secret %s must be JSON with a non-empty \"token\"", l.SecretID)
+	}
+	l.token, l.fetched = s.Token, time.Now()
+	return l.token, nil
+}
+
+// Directory is what the handler needs of the legacy system.
+type Directory interface {
+	Authenticate(ctx context.Context, username, password string) (map[string]string, error)
+	Lookup(ctx context.Context, username string) (map[string]string, error)
+}
+
+// allowedAttributes may be copied from the legacy system; others are dropped.
+var allowedAttributes = map[string]bool{
+	"email": true, "name": true, "given_name": true, "family_name": true, "phone_number": true,
+	"locale": true, "zoneinfo": true, "preferred_username": true,
+}
+
+// Handler handles user migration events.
+type Handler struct {
+	Directory Directory
+	Metrics   *telemetry.Metrics
+	Log       *slog.Logger
+}
+
+// Handle migrates the user or fails the sign-in with MsgSignInFailed.
+func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsMigrateUser) (events.CognitoEventUserPoolsMigrateUser, error) {
+	var attrs map[string]string
+	var err error
+	switch ev.TriggerSource {
+	case "UserMigration_Authentication":
+		if ev.UserName == "" || ev.CognitoEventUserPoolsMigrateUserRequest.Password == "" {
+			return ev, errors.New(MsgSignInFailed)
+		}
+		attrs, err = h.Directory.Authenticate(ctx, ev.UserName, ev.CognitoEventUserPoolsMigrateUserRequest.Password)
+	case "UserMigration_ForgotPassword":
+		if ev.UserName == "" {
+			return ev, errors.New(MsgSignInFailed)
+		}
+		attrs, err = h.Directory.Lookup(ctx, ev.UserName)
+	default:
+		return ev, fmt.Errorf("migration: unsupported trigger source %q", ev.TriggerSource)
+	}
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			h.Metrics.Count(telemetry.MigrationFailures, 1)
+			h.Log.ErrorContext(ctx, "legacy endpoint failed", "triggerSource", ev.TriggerSource, "error", err)
+		}
+		return ev, errors.New(MsgSignInFailed)
+	}
+	email := strings.ToLower(strings.TrimSpace(attrs["email"]))
+	if email == "" {
+		email = strings.ToLower(ev.UserName)
+	}
+	user := map[string]string{}
+	for k, v := range attrs {
+		if allowedAttributes[k] || strings.HasPrefix(k, "custom:") {
+			user[k] = v
+		}
+	}
+	user["email"] = email
+	user["email_verified"] = "true"
+	ev.CognitoEventUserPoolsMigrateUserResponse.UserAttributes = user
+	ev.CognitoEventUserPoolsMigrateUserResponse.MessageAction = "SUPPRESS"
+	if ev.TriggerSource == "UserMigration_Authentication" {
+		ev.CognitoEventUserPoolsMigrateUserResponse.FinalUserStatus = "CONFIRMED"
+	}
+	h.Metrics.Count(telemetry.UsersMigrated, 1)
+	return ev, nil
+}

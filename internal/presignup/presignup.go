@@ -1,0 +1,133 @@
+// Package presignup is the pre sign-up trigger: it rejects malformed email
+// addresses and addresses at disposable email providers, with a message a
+// person can act on in the hosted UI. Users created by an administrator
+// (PreSignUp_AdminCreateUser) skip the domain check, as in the reference
+// design, but not the syntax check.
+//
+// Source of the trigger contract:
+// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html
+package presignup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/authstack/authstack/internal/disposable"
+	"github.com/authstack/authstack/internal/telemetry"
+)
+
+// Messages shown to the person signing up (Cognito prefixes them with
+// "PreSignUp failed with error").
+const (
+	MsgMissingEmail    = "Please enter your email address."
+	MsgMalformedEmail  = "Please enter a valid email address, like name@example.com."
+	MsgDisposableEmail = "Please sign up with a permanent email address; disposable email addresses are not accepted."
+)
+
+// Limits of an email address (RFC 5321 section 4.5.3.1).
+const (
+	maxAddressLength = 254
+	maxLocalLength   = 64
+)
+
+// Handler handles pre sign-up events. It is safe for concurrent use.
+type Handler struct {
+	// Checker decides which domains are disposable. Default: the embedded list alone.
+	Checker *disposable.Checker
+	// Metrics records sign-ups and rejections. Required.
+	Metrics *telemetry.Metrics
+	// Log receives one line per rejection. Required.
+	Log *slog.Logger
+}
+
+// Rejection is the error returned for an address that is not accepted; its
+// text is the message for the person signing up.
+type Rejection struct {
+	Reason  string // a telemetry.Reason* constant
+	Message string
+}
+
+func (r *Rejection) Error() string { return r.Message }
+
+// Handle checks the event's email attribute and returns the event unchanged
+// when it is accepted. It never auto-confirms or auto-verifies.
+func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (events.CognitoEventUserPoolsPreSignup, error) {
+	switch ev.TriggerSource {
+	case "PreSignUp_SignUp", "PreSignUp_ExternalProvider", "PreSignUp_AdminCreateUser":
+	default:
+		return ev, fmt.Errorf("presignup: unsupported trigger source %q", ev.TriggerSource)
+	}
+	if rej := h.check(ev); rej != nil {
+		h.Metrics.Count(telemetry.SignUpRejections, 1, telemetry.DimReason, rej.Reason)
+		// The address itself is PII: log the domain only.
+		h.Log.InfoContext(ctx, "sign-up rejected", "reason", rej.Reason, "triggerSource", ev.TriggerSource,
+			"domain", domainOf(ev.Request.UserAttributes["email"]), "userPoolId", ev.UserPoolID)
+		return ev, rej
+	}
+	h.Metrics.Count(telemetry.SignUps, 1)
+	return ev, nil
+}
+
+func (h *Handler) check(ev events.CognitoEventUserPoolsPreSignup) *Rejection {
+	email := strings.TrimSpace(ev.Request.UserAttributes["email"])
+	if email == "" {
+		return &Rejection{telemetry.ReasonMissingEmail, MsgMissingEmail}
+	}
+	domain, ok := ValidAddress(email)
+	if !ok {
+		return &Rejection{telemetry.ReasonMalformedEmail, MsgMalformedEmail}
+	}
+	if ev.TriggerSource != "PreSignUp_AdminCreateUser" && h.Checker.Disposable(domain) {
+		return &Rejection{telemetry.ReasonDisposableEmail, MsgDisposableEmail}
+	}
+	return nil
+}
+
+// ValidAddress reports whether email is a bare address (no display name or
+// comments) within RFC 5321's lengths whose domain is a DNS host name with at
+// least two labels, and returns the lower-cased domain.
+func ValidAddress(email string) (domain string, ok bool) {
+	if len(email) > maxAddressLength {
+		return "", false
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Name != "" || addr.Address != email {
+		return "", false
+	}
+	at := strings.LastIndexByte(email, '@')
+	local, domain := email[:at], strings.ToLower(email[at+1:])
+	if len(local) == 0 || len(local) > maxLocalLength || !hostName(domain) {
+		return "", false
+	}
+	return domain, true
+}
+
+func hostName(d string) bool {
+	if len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c >= 0x80) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func domainOf(email string) string {
+	if at := strings.LastIndexByte(email, '@'); at >= 0 && len(email)-at < 260 {
+		return strings.ToLower(email[at+1:])
+	}
+	return ""
+}
