@@ -138,3 +138,15 @@ func (r *Renderer) render(ev events.CognitoEventUserPoolsCustomMessage) (events.
 	}
 	return resp, nil
 }
+
+// Environment variables read by FromEnv (set by constructs/triggers).
+const (
+	EnvAppName     = "AUTHSTACK_APP_NAME"
+	EnvEnvironment = "AUTHSTACK_ENVIRONMENT"
+	EnvProduction  = "AUTHSTACK_PRODUCTION"
+)
+
+// FromEnv builds a Renderer branded by the environment.
+func FromEnv(getenv func(string) string, m *telemetry.Metrics, log *slog.Logger) (*Renderer, error) {
+	return New(Brand{AppName: getenv(EnvAppName), Environment: getenv(EnvEnvironment), Production: getenv(EnvProduction) == "true"}, m, log)
+}

@@ -201,3 +201,21 @@ func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsMig
 	h.Metrics.Count(telemetry.UsersMigrated, 1)
 	return ev, nil
 }
+
+// Environment variables read by FromEnv (set by constructs/triggers).
+const (
+	EnvEndpoint = "AUTHSTACK_MIGRATION_ENDPOINT"
+	EnvSecretID = "AUTHSTACK_MIGRATION_SECRET_ARN"
+)
+
+// FromEnv builds a Handler for the legacy endpoint named by the environment.
+func FromEnv(getenv func(string) string, secrets SecretGetter, m *telemetry.Metrics, log *slog.Logger) (*Handler, error) {
+	endpoint, secret := getenv(EnvEndpoint), getenv(EnvSecretID)
+	if !strings.HasPrefix(endpoint, "https://") {
+		return nil, fmt.Errorf("migration: %s=%q must be an https:// URL", EnvEndpoint, endpoint)
+	}
+	if secret == "" {
+		return nil, fmt.Errorf("migration: %s is required", EnvSecretID)
+	}
+	return &Handler{Directory: &Legacy{Endpoint: endpoint, SecretID: secret, Secrets: secrets}, Metrics: m, Log: log}, nil
+}

@@ -131,3 +131,30 @@ func domainOf(email string) string {
 	}
 	return ""
 }
+
+// Environment variables read by FromEnv (set by constructs/triggers).
+const (
+	// EnvDenyDomains lists extra disposable domains, comma-separated.
+	EnvDenyDomains = "AUTHSTACK_DENY_DOMAINS"
+	// EnvAllowDomains lists domains never treated as disposable, comma-separated.
+	EnvAllowDomains = "AUTHSTACK_ALLOW_DOMAINS"
+)
+
+// FromEnv builds a Handler configured by the environment.
+func FromEnv(getenv func(string) string, m *telemetry.Metrics, log *slog.Logger) *Handler {
+	return &Handler{
+		Checker: disposable.NewChecker(splitList(getenv(EnvDenyDomains)), splitList(getenv(EnvAllowDomains))),
+		Metrics: m,
+		Log:     log,
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -131,3 +131,12 @@ func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPre
 	h.Metrics.Count(telemetry.TokensCustomized, 1)
 	return ev, nil
 }
+
+// FromEnv builds a Handler from the rules in EnvRules.
+func FromEnv(getenv func(string) string, m *telemetry.Metrics) (*Handler, error) {
+	r, err := Parse([]byte(getenv(EnvRules)))
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Rules: r, Metrics: m}, nil
+}

@@ -233,3 +233,21 @@ func metricOf(eventType string) string {
 		return telemetry.SignIns
 	}
 }
+
+// Environment variables read by FromEnv (set by constructs/triggers).
+const (
+	// EnvTopicARN is the user-events topic.
+	EnvTopicARN = "AUTHSTACK_USER_EVENTS_TOPIC_ARN"
+	// EnvPublish is "true" to publish (config publishUserEvents).
+	EnvPublish = "AUTHSTACK_PUBLISH_USER_EVENTS"
+)
+
+// FromEnv builds a Publisher configured by the environment, sending with
+// client (which should not retry itself: set RetryMaxAttempts to 1).
+func FromEnv(getenv func(string) string, client SNSPublisher, m *telemetry.Metrics, log *slog.Logger) (*Publisher, error) {
+	p := &Publisher{Client: client, TopicARN: getenv(EnvTopicARN), Enabled: getenv(EnvPublish) == "true", Metrics: m, Log: log}
+	if p.Enabled && !strings.HasPrefix(p.TopicARN, "arn:") {
+		return nil, fmt.Errorf("userevent: %s=%q is not a topic ARN", EnvTopicARN, p.TopicARN)
+	}
+	return p, nil
+}

@@ -1,0 +1,20 @@
+// Command custommessage is the custom message Lambda trigger (see internal/custommessage).
+package main
+
+import (
+	"log"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/authstack/authstack/internal/custommessage"
+	"github.com/authstack/authstack/internal/telemetry"
+)
+
+func main() {
+	r, err := custommessage.FromEnv(os.Getenv, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(r.Handle)
+}

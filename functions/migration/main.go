@@ -1,0 +1,27 @@
+// Command migration is the user migration Lambda trigger (see internal/migration).
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/authstack/authstack/internal/migration"
+	"github.com/authstack/authstack/internal/telemetry"
+)
+
+func main() {
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := migration.FromEnv(os.Getenv, secretsmanager.NewFromConfig(cfg), &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
+}

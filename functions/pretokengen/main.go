@@ -1,0 +1,21 @@
+// Command pretokengen is the pre token generation (V2_0) Lambda trigger
+// (see internal/tokenclaims).
+package main
+
+import (
+	"log"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/tokenclaims"
+)
+
+func main() {
+	h, err := tokenclaims.FromEnv(os.Getenv, &telemetry.Metrics{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
+}

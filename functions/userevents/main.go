@@ -1,0 +1,30 @@
+// Command userevents is the pre authentication, post authentication and post
+// confirmation Lambda trigger that publishes user events (see internal/userevent).
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/userevent"
+)
+
+func main() {
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The Publisher retries within the trigger's time budget itself.
+	client := sns.NewFromConfig(cfg, func(o *sns.Options) { o.RetryMaxAttempts = 1 })
+	p, err := userevent.FromEnv(os.Getenv, client, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(p.Handle)
+}
