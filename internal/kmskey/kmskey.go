@@ -3,6 +3,8 @@
 package kmskey
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -14,4 +16,25 @@ func New(scope constructs.Construct, id, what string) kms.Key {
 		Description:       jsii.String("Encrypts " + what),
 		EnableKeyRotation: jsii.Bool(true),
 	})
+}
+
+// NewForLogs creates a key that CloudWatch Logs may use for the log groups
+// of this account and region (the key policy is bounded by the
+// kms:EncryptionContext:aws:logs:arn condition).
+// Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+func NewForLogs(scope constructs.Construct, id, what string) kms.Key {
+	k := New(scope, id, what)
+	k.AddToResourcePolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Sid:        jsii.String("CloudWatchLogsInThisAccount"),
+		Principals: &[]iam.IPrincipal{iam.NewServicePrincipal(jsii.String("logs.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"ArnLike": map[string]interface{}{
+			"kms:EncryptionContext:aws:logs:arn": awscdk.Fn_Join(jsii.String(""), &[]*string{
+				jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":logs:"), awscdk.Aws_REGION(), jsii.String(":"),
+				awscdk.Aws_ACCOUNT_ID(), jsii.String(":log-group:*"),
+			}),
+		}},
+	}), jsii.Bool(true))
+	return k
 }

@@ -1,0 +1,131 @@
+package gofunction_test
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/constructs/gofunction"
+	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/kmskey"
+)
+
+func newFunction(t *testing.T) (awscdk.Stack, *gofunction.GoFunction) {
+	stack := cdktest.NewStack(t)
+	f := gofunction.NewGoFunction(stack, jsii.String("Fn"), &gofunction.GoFunctionProps{
+		Entry:       "functions/pretokengen",
+		LogKey:      kmskey.NewForLogs(stack, "LogKey", "logs"),
+		Environment: &map[string]*string{"AB": jsii.String("b")},
+	})
+	return stack, f
+}
+
+func TestFunctionShape(t *testing.T) {
+	// GIVEN a GoFunction WHEN synthesized
+	stack, _ := newFunction(t)
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN it is an arm64 provided.al2023 function with JSON logs in its own encrypted log group
+	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+		"Runtime": "provided.al2023", "Architectures": []string{"arm64"}, "Handler": "bootstrap",
+		"Timeout": 5, "MemorySize": 256,
+		"LoggingConfig": map[string]interface{}{
+			"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN", "LogGroup": map[string]interface{}{"Ref": assertions.Match_AnyValue()},
+		},
+		"Environment": map[string]interface{}{"Variables": map[string]interface{}{"AB": "b"}},
+		"VpcConfig":   assertions.Match_Absent(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::Logs::LogGroup", map[string]interface{}{
+		"KmsKeyId": map[string]interface{}{"Fn::GetAtt": []interface{}{assertions.Match_AnyValue(), "Arn"}}, "RetentionInDays": 90,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// AND the role has no managed policies and may only write its own log group
+	if err := cdktest.Has(tpl, "AWS::IAM::Role", map[string]interface{}{"ManagedPolicyArns": assertions.Match_Absent()}); err != nil {
+		t.Fatal(err)
+	}
+	policies := tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil)
+	b, _ := json.Marshal(policies)
+	if strings.Contains(string(b), `"Resource":"*"`) || !strings.Contains(string(b), "logs:PutLogEvents") {
+		t.Errorf("role policy is not limited to its log group: %s", b)
+	}
+}
+
+func assetHash(t *testing.T) string {
+	stack, _ := newFunction(t)
+	tpl := assertions.Template_FromStack(stack, nil)
+	for _, r := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+		code := (*r)["Properties"].(map[string]interface{})["Code"].(map[string]interface{})
+		return code["S3Key"].(string)
+	}
+	t.Fatal("no function")
+	return ""
+}
+
+func TestAssetHashIsStable(t *testing.T) {
+	a, b := assetHash(t), assetHash(t)
+	if a != b || !strings.HasSuffix(a, ".zip") {
+		t.Errorf("asset keys differ across synths: %s vs %s", a, b)
+	}
+}
+
+func TestBuildIsReproducible(t *testing.T) {
+	root, err := gofunction.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, out := range []string{dir + "/a", dir + "/b"} {
+		if err := gofunction.Build(root, "./functions/pretokengen", out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, _ := exec.Command("cmp", dir+"/a", dir+"/b").CombinedOutput(); len(out) != 0 {
+		t.Errorf("two builds differ: %s", out)
+	}
+}
+
+func TestFunctionsNeverImportTheCDK(t *testing.T) {
+	root, err := gofunction.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-deps", "./functions/...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strings.Fields(string(out))) < 50 {
+		t.Fatalf("go list returned too little to be the functions' dependencies:\n%s", out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/aws/aws-cdk-go") || strings.HasPrefix(dep, "github.com/aws/jsii-runtime-go") ||
+			strings.HasPrefix(dep, "github.com/aws/constructs-go") || strings.HasPrefix(dep, "github.com/cdklabs/") {
+			t.Errorf("a function depends on %s", dep)
+		}
+	}
+}
+
+func TestInvalidProps(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	key := kmskey.NewForLogs(stack, "K", "logs")
+	for _, tc := range []struct {
+		props *gofunction.GoFunctionProps
+		want  string
+	}{
+		{&gofunction.GoFunctionProps{LogKey: key}, "Entry is required"},
+		{&gofunction.GoFunctionProps{Entry: "functions/presignup"}, "LogKey is required"},
+		{&gofunction.GoFunctionProps{Entry: "functions/nope", LogKey: key}, `Entry "functions/nope" has no main.go`},
+	} {
+		if msg := cdktest.Panics(func() { gofunction.NewGoFunction(stack, jsii.String("F"), tc.props) }); !strings.Contains(msg, tc.want) {
+			t.Errorf("panic = %q; want %q", msg, tc.want)
+		}
+	}
+}
