@@ -1,5 +1,7 @@
 package config
 
+import "github.com/authstack/authstack/internal/tokenclaims"
+
 // Config is the complete, validated configuration of one environment: one
 // CloudFormation stack named "<appName>-<environment>".
 //
@@ -53,6 +55,50 @@ type Config struct {
 	Groups []Group `yaml:"groups" json:"groups,omitempty"`
 	// IdentityPool configures the identity pool (AWS credentials for users).
 	IdentityPool IdentityPool `yaml:"identityPool" json:"identityPool"`
+	// Production marks a production environment: emails do not show the
+	// environment name. Default: false.
+	Production bool `yaml:"production" json:"production"`
+	// Triggers configures the user pool's Lambda triggers.
+	Triggers Triggers `yaml:"triggers" json:"triggers"`
+	// Monitoring configures the dashboard and alarms.
+	Monitoring Monitoring `yaml:"monitoring" json:"monitoring"`
+}
+
+// Triggers configures the Lambda triggers.
+type Triggers struct {
+	// DenyDomains are extra disposable email domains (and their subdomains)
+	// the pre sign-up trigger rejects. Default: none.
+	DenyDomains []string `yaml:"denyDomains" json:"denyDomains,omitempty"`
+	// AllowDomains are domains (and subdomains) never rejected as disposable,
+	// whatever the list says. Default: none.
+	AllowDomains []string `yaml:"allowDomains" json:"allowDomains,omitempty"`
+	// TokenClaims declares pre token generation (claims from attributes,
+	// roles from groups, extra access-token scopes). Needs the ESSENTIALS or
+	// PLUS feature plan. Default: none (no pre token generation trigger).
+	TokenClaims tokenclaims.Rules `yaml:"tokenClaims" json:"tokenClaims"`
+	// Migration enables just-in-time user migration from a legacy endpoint.
+	Migration Migration `yaml:"migration" json:"migration"`
+	// MemoryMB is the memory of each trigger function, 128-10240 MB.
+	// Default: 256 (see docs/BENCHMARKS.md).
+	MemoryMB int `yaml:"memoryMb" json:"memoryMb"`
+}
+
+// Migration configures the user migration trigger.
+type Migration struct {
+	// Enabled turns the trigger on. Default: false.
+	Enabled bool `yaml:"enabled" json:"enabled"`
+	// Endpoint is the legacy system's https:// base URL. Required when enabled.
+	Endpoint string `yaml:"endpoint" json:"endpoint,omitempty"`
+	// SecretARN is the Secrets Manager secret holding {"token": "..."}, the
+	// bearer token for the endpoint. Required when enabled.
+	SecretARN string `yaml:"secretArn" json:"secretArn,omitempty"`
+}
+
+// Monitoring configures the dashboard and alarms.
+type Monitoring struct {
+	// AlarmEmails are subscribed to the operations topic that alarms notify.
+	// Default: none (subscribe your own endpoints to the topic).
+	AlarmEmails []string `yaml:"alarmEmails" json:"alarmEmails,omitempty"`
 }
 
 // UserPool configures the Cognito user pool.
@@ -226,6 +272,7 @@ func Base() Config {
 			Scopes: []Scope{{Name: "client", Description: "Machine-to-machine access to the API"}},
 		},
 		IdentityPool: IdentityPool{AllowGuests: true},
+		Triggers:     Triggers{MemoryMB: 256},
 	}
 }
 

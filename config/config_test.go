@@ -252,6 +252,21 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"machine scope unknown", func(c *Config) { c.ResourceServer.MachineClientScopes = []string{"admin"} }, `machineClientScopes[0]: "admin" is not a scope`},
 		{"duplicate group", func(c *Config) { c.Groups = append(c.Groups, c.Groups[0]) }, `groups[1].name: duplicate group "authdev-development-public-app-user"`},
 		{"group name space", func(c *Config) { c.Groups[0].Name = "two words" }, `groups[0].name: "two words"`},
+		{"deny domain", func(c *Config) { c.Triggers.DenyDomains = []string{"Bad Domain"} }, `triggers.denyDomains[0]: "Bad Domain"`},
+		{"allow domain", func(c *Config) { c.Triggers.AllowDomains = []string{"x"} }, `triggers.allowDomains[0]: "x" is not a fully qualified`},
+		{"reserved claim", func(c *Config) { c.Triggers.TokenClaims.AttributeClaims = map[string]string{"sub": "custom:x"} }, `triggers.tokenClaims: tokenclaims: claim "sub" cannot be added`},
+		{"claims on lite", func(c *Config) {
+			c.UserPool.FeaturePlan = "LITE"
+			c.Triggers.TokenClaims.RolesClaim = "roles"
+		}, `triggers.tokenClaims: pre token generation for access tokens needs the ESSENTIALS or PLUS`},
+		{"migration endpoint", func(c *Config) {
+			c.Triggers.Migration = Migration{Enabled: true, Endpoint: "http://legacy", SecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf"}
+		}, `triggers.migration.endpoint: "http://legacy" must be an https:// URL`},
+		{"migration secret", func(c *Config) {
+			c.Triggers.Migration = Migration{Enabled: true, Endpoint: "https://legacy.example.com", SecretARN: "legacy"}
+		}, `triggers.migration.secretArn: "legacy" is not a Secrets Manager secret ARN`},
+		{"memory", func(c *Config) { c.Triggers.MemoryMB = 64 }, `triggers.memoryMb: 64 must be between 128 and 10240`},
+		{"alarm email", func(c *Config) { c.Monitoring.AlarmEmails = []string{"ops at example"} }, `monitoring.alarmEmails[0]: "ops at example"`},
 		{"group precedence", func(c *Config) { c.Groups[0].Precedence = -1 }, `groups[0].precedence: -1`},
 	}
 	for _, tc := range cases {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/mail"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -84,6 +86,12 @@ func (c Config) Validate() error {
 	c.validateClients(v)
 	c.validateResourceServer(v)
 	c.validateGroups(v)
+	c.validateTriggers(v)
+	for i, e := range c.Monitoring.AlarmEmails {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			v.add(fmt.Sprintf("monitoring.alarmEmails[%d]", i), "%q is not an email address", e)
+		}
+	}
 	return v.err()
 }
 
@@ -229,6 +237,37 @@ func (c Config) validateGroups(v *collector) {
 		}
 	}
 }
+
+func (c Config) validateTriggers(v *collector) {
+	t := c.Triggers
+	for _, list := range []struct {
+		field   string
+		domains []string
+	}{{"triggers.denyDomains", t.DenyDomains}, {"triggers.allowDomains", t.AllowDomains}} {
+		for i, d := range list.domains {
+			v.check(fmt.Sprintf("%s[%d]", list.field, i), validate.DomainName(d))
+		}
+	}
+	if err := t.TokenClaims.Validate(); err != nil {
+		v.check("triggers.tokenClaims", err)
+	}
+	if !t.TokenClaims.Empty() && c.UserPool.FeaturePlan == "LITE" {
+		v.add("triggers.tokenClaims", "pre token generation for access tokens needs the ESSENTIALS or PLUS feature plan, not LITE")
+	}
+	if m := t.Migration; m.Enabled {
+		if u, err := url.Parse(m.Endpoint); err != nil || u.Scheme != "https" || u.Host == "" {
+			v.add("triggers.migration.endpoint", "%q must be an https:// URL", m.Endpoint)
+		}
+		if !secretARN.MatchString(m.SecretARN) {
+			v.add("triggers.migration.secretArn", "%q is not a Secrets Manager secret ARN", m.SecretARN)
+		}
+	}
+	if t.MemoryMB < 128 || t.MemoryMB > 10240 {
+		v.add("triggers.memoryMb", "%d must be between 128 and 10240", t.MemoryMB)
+	}
+}
+
+var secretARN = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$`)
 
 // collector gathers field errors.
 type collector struct{ errs []error }

@@ -11,15 +11,20 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/constructs/appclient"
+	"github.com/authstack/authstack/constructs/dashboard"
 	"github.com/authstack/authstack/constructs/groups"
 	"github.com/authstack/authstack/constructs/hosteddomain"
 	"github.com/authstack/authstack/constructs/identitypool"
 	"github.com/authstack/authstack/constructs/resourceserver"
+	"github.com/authstack/authstack/constructs/triggers"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
 )
@@ -54,6 +59,10 @@ type AuthStack struct {
 	IdentityPool *identitypool.IdentityPool
 	// UserEvents is the user-events topic.
 	UserEvents *userevents.UserEvents
+	// Triggers are the user pool's Lambda triggers.
+	Triggers *triggers.Triggers
+	// Dashboard is the CloudWatch dashboard with the alarms.
+	Dashboard *dashboard.Dashboard
 }
 
 // NewAuthStack builds the stack for props.Config. It returns an error, and
@@ -133,6 +142,15 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	s.Groups = groups.NewGroups(s, jsii.String("Groups"), &groups.GroupsProps{
 		UserPool: pool, Groups: specs, RolePrincipal: s.IdentityPool.AuthenticatedPrincipal(),
 	})
+	s.Triggers = triggers.NewTriggers(s, jsii.String("Triggers"), triggersProps(s, cfg))
+	var fns []dashboard.Function
+	for _, f := range s.Triggers.Functions() {
+		fns = append(fns, dashboard.Function{Name: f.Name, Function: f.Function.Function})
+	}
+	s.Dashboard = dashboard.NewDashboard(s, jsii.String("Dashboard"), &dashboard.DashboardProps{
+		StackName: jsii.String(cfg.StackName()), Functions: fns, AlarmEmails: cfg.Monitoring.AlarmEmails,
+		DashboardName: jsii.String(cfg.StackName()),
+	})
 	s.addOutputs()
 	return s, nil
 }
@@ -156,6 +174,52 @@ func (s *AuthStack) addOutputs() {
 	out("IdentityPoolId", "Cognito identity pool id", s.IdentityPool.IdentityPoolId())
 	out("StorageBucketName", "Per-identity storage bucket", s.IdentityPool.Bucket.BucketName())
 	out("UserEventsTopicArn", "SNS topic of user events", s.UserEvents.TopicArn())
+	out("AlarmTopicArn", "SNS topic the alarms notify", s.Dashboard.AlarmTopic.TopicArn())
+	out("DashboardName", "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
+}
+
+// triggersProps maps the config's trigger settings to TriggersProps.
+func triggersProps(s *AuthStack, cfg config.Config) *triggers.TriggersProps {
+	t := cfg.Triggers
+	props := &triggers.TriggersProps{
+		UserPool:          s.UserPool.Pool,
+		UserEvents:        s.UserEvents,
+		PublishUserEvents: jsii.Bool(cfg.PublishUserEvents),
+		AppName:           cfg.AppName,
+		Environment:       cfg.Environment,
+		Production:        cfg.Production,
+		DenyDomains:       t.DenyDomains,
+		AllowDomains:      t.AllowDomains,
+		TokenClaims:       t.TokenClaims,
+		LogLevel:          lambda.ApplicationLogLevel(cfg.LogLevel),
+		LogRetention:      retention(cfg.LogRetentionDays),
+		MemorySize:        jsii.Number(t.MemoryMB),
+	}
+	if t.Migration.Enabled {
+		props.Migration = &triggers.Migration{
+			Endpoint: t.Migration.Endpoint,
+			Secret:   secretsmanager.Secret_FromSecretCompleteArn(s, jsii.String("LegacyUserSecret"), jsii.String(t.Migration.SecretARN)),
+		}
+	}
+	return props
+}
+
+// retention maps a validated number of days to CloudWatch's enum, whose
+// members are in the order of config.LogRetentionValues.
+func retention(days int) logs.RetentionDays {
+	all := []logs.RetentionDays{
+		logs.RetentionDays_ONE_DAY, logs.RetentionDays_THREE_DAYS, logs.RetentionDays_FIVE_DAYS, logs.RetentionDays_ONE_WEEK,
+		logs.RetentionDays_TWO_WEEKS, logs.RetentionDays_ONE_MONTH, logs.RetentionDays_TWO_MONTHS, logs.RetentionDays_THREE_MONTHS,
+		logs.RetentionDays_FOUR_MONTHS, logs.RetentionDays_FIVE_MONTHS, logs.RetentionDays_SIX_MONTHS, logs.RetentionDays_ONE_YEAR,
+		logs.RetentionDays_THIRTEEN_MONTHS, logs.RetentionDays_EIGHTEEN_MONTHS, logs.RetentionDays_TWO_YEARS, logs.RetentionDays_THREE_YEARS,
+		logs.RetentionDays_FIVE_YEARS, logs.RetentionDays_SIX_YEARS, logs.RetentionDays_SEVEN_YEARS, logs.RetentionDays_EIGHT_YEARS,
+		logs.RetentionDays_NINE_YEARS, logs.RetentionDays_TEN_YEARS,
+	}
+	i := slices.Index(config.LogRetentionValues, days)
+	if i < 0 {
+		panic(fmt.Sprintf("stacks: log retention %d days was not validated", days))
+	}
+	return all[i]
 }
 
 // userPoolProps maps the config's user-pool section to UserPoolProps.

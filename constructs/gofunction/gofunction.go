@@ -119,8 +119,13 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 		ApplicationLogLevelV2: level,
 		SystemLogLevelV2:      lambda.SystemLogLevel_WARN,
 	})
-	// The role may only write to its own log group, which exists before the function.
-	f.Function.Node().AddDependency(f.Role)
+	// Lambda's L2 makes the function depend on the role and its policy; the
+	// role is already referenced (cfn-lint W3005), the policy is what the
+	// function needs first (to write its logs), so depend on the policy alone.
+	if policy := f.Role.Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
+		cfnPolicy := policy.Node().DefaultChild().(awscdk.CfnResource)
+		f.Function.Node().DefaultChild().(awscdk.CfnResource).AddOverride(jsii.String("DependsOn"), []*string{cfnPolicy.LogicalId()})
+	}
 	return f
 }
 

@@ -52,8 +52,15 @@ func NewUserEvents(scope constructs.Construct, id *string, props *UserEventsProp
 // TopicArn is the topic's ARN.
 func (e *UserEvents) TopicArn() *string { return e.Topic.TopicArn() }
 
-// GrantPublish lets grantee publish to the topic (sns:Publish plus the KMS
-// permissions the encrypted topic needs).
+// GrantPublish lets grantee publish to the topic: sns:Publish on the topic
+// and exactly the KMS actions a publisher to an encrypted topic needs
+// (kms:GenerateDataKey, kms:Decrypt) on its key, without wildcards.
+// Source: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
 func (e *UserEvents) GrantPublish(grantee iam.IGrantable) iam.Grant {
-	return e.Topic.GrantPublish(grantee)
+	iam.Grant_AddToPrincipal(&iam.GrantOnPrincipalOptions{
+		Grantee: grantee, Actions: jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"), ResourceArns: jsii.Strings(*e.Key.KeyArn()),
+	})
+	return iam.Grant_AddToPrincipal(&iam.GrantOnPrincipalOptions{
+		Grantee: grantee, Actions: jsii.Strings("sns:Publish"), ResourceArns: jsii.Strings(*e.Topic.TopicArn()),
+	})
 }

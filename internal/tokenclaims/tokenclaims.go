@@ -29,21 +29,22 @@ var ReservedClaims = []string{
 }
 
 // Rules declare the token customization. The zero value changes nothing.
+// config.Triggers.TokenClaims uses this type, so the YAML names match the JSON ones.
 type Rules struct {
 	// AttributeClaims maps a claim name to the user attribute it carries
 	// ({"tenant_id": "custom:tenant_id"}), in ID and access tokens. A user
 	// without the attribute gets no claim.
-	AttributeClaims map[string]string `json:"attributeClaims,omitempty"`
+	AttributeClaims map[string]string `json:"attributeClaims,omitempty" yaml:"attributeClaims"`
 	// RolesClaim names the claim listing the user's app roles, derived from
 	// their groups through GroupRoles. Empty: no roles claim.
-	RolesClaim string `json:"rolesClaim,omitempty"`
+	RolesClaim string `json:"rolesClaim,omitempty" yaml:"rolesClaim"`
 	// GroupRoles maps a group to the app roles it grants. A group without an
 	// entry grants a role named like the group.
-	GroupRoles map[string][]string `json:"groupRoles,omitempty"`
+	GroupRoles map[string][]string `json:"groupRoles,omitempty" yaml:"groupRoles"`
 	// AccessTokenScopes are added to every access token.
-	AccessTokenScopes []string `json:"accessTokenScopes,omitempty"`
+	AccessTokenScopes []string `json:"accessTokenScopes,omitempty" yaml:"accessTokenScopes"`
 	// GroupScopes maps a group to scopes added to its members' access tokens.
-	GroupScopes map[string][]string `json:"groupScopes,omitempty"`
+	GroupScopes map[string][]string `json:"groupScopes,omitempty" yaml:"groupScopes"`
 }
 
 // Parse decodes and validates Rules from JSON (empty input: zero Rules).
@@ -139,4 +140,9 @@ func FromEnv(getenv func(string) string, m *telemetry.Metrics) (*Handler, error)
 		return nil, err
 	}
 	return &Handler{Rules: r, Metrics: m}, nil
+}
+
+// Empty reports whether the rules change nothing.
+func (r Rules) Empty() bool {
+	return len(r.AttributeClaims) == 0 && r.RolesClaim == "" && len(r.AccessTokenScopes) == 0 && len(r.GroupScopes) == 0
 }

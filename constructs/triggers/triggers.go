@@ -1,0 +1,215 @@
+// Package triggers provides Triggers: the user pool's Lambda triggers,
+// written in Go (functions/ and internal/), each a gofunction.GoFunction:
+//
+//   - pre sign-up: rejects malformed and disposable email addresses;
+//   - pre authentication, post authentication, post confirmation: publish
+//     user events to the user-events topic (docs/EVENTS.md);
+//   - pre token generation (V2_0), when claim rules are given;
+//   - custom message: branded HTML emails and SMS texts;
+//   - user migration, when a legacy endpoint is given.
+//
+// Functions read the pool id from the event, never from their environment,
+// so there is no pool <-> function dependency cycle. Cognito calls a trigger
+// synchronously and gives it 5 seconds, which is every function's timeout.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
+package triggers
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/constructs/gofunction"
+	"github.com/authstack/authstack/constructs/userevents"
+	"github.com/authstack/authstack/internal/custommessage"
+	"github.com/authstack/authstack/internal/kmskey"
+	"github.com/authstack/authstack/internal/migration"
+	"github.com/authstack/authstack/internal/presignup"
+	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/tokenclaims"
+	"github.com/authstack/authstack/internal/userevent"
+	"github.com/authstack/authstack/internal/validate"
+)
+
+// TriggerTimeout is Cognito's limit for one trigger call, the timeout of every trigger.
+var TriggerTimeout = awscdk.Duration_Seconds(jsii.Number(5))
+
+// maxEnvironmentBytes is Lambda's limit on the total size of a function's
+// environment variables. Source: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+const maxEnvironmentBytes = 4096
+
+// Migration configures the user migration trigger.
+type Migration struct {
+	// Endpoint is the legacy system's https:// base URL. Required.
+	Endpoint string
+	// Secret holds {"token": "..."}, the endpoint's bearer token. Required.
+	Secret secretsmanager.ISecret
+}
+
+// TriggersProps configures Triggers.
+type TriggersProps struct {
+	// UserPool receives the triggers. Required.
+	UserPool cognito.UserPool
+	// UserEvents is the topic user events go to. Required.
+	UserEvents *userevents.UserEvents
+	// PublishUserEvents turns publishing on. Default: true.
+	PublishUserEvents *bool
+	// AppName and Environment brand the custom messages; AppName is required.
+	AppName     string
+	Environment string
+	// Production hides the environment name in messages. Default: false.
+	Production bool
+	// DenyDomains and AllowDomains adjust the disposable-domain list. Default: none.
+	DenyDomains, AllowDomains []string
+	// TokenClaims are the pre token generation rules; empty rules attach no
+	// pre token generation trigger. Default: none.
+	TokenClaims tokenclaims.Rules
+	// Migration turns on user migration. Default: none.
+	Migration *Migration
+	// LogLevel of every function. Default: lambda.ApplicationLogLevel_INFO.
+	LogLevel lambda.ApplicationLogLevel
+	// LogRetention of every function's log group. Default: three months.
+	LogRetention logs.RetentionDays
+	// MemorySize of every function in MB. Default: 256.
+	MemorySize *float64
+}
+
+// Named is a function with the name dashboards show.
+type Named struct {
+	Name     string
+	Function *gofunction.GoFunction
+}
+
+// Triggers is an L3 construct: the trigger functions, attached to the pool.
+type Triggers struct {
+	constructs.Construct
+	// LogKey encrypts every function's log group.
+	LogKey kms.Key
+	// PreSignUp, UserEvents, CustomMessage are always present;
+	// PreTokenGeneration and Migration may be nil.
+	PreSignUp, UserEvents, CustomMessage, PreTokenGeneration, Migration *gofunction.GoFunction
+}
+
+// NewTriggers builds the functions and attaches them to the pool. It panics
+// with a message naming the prop when props are invalid.
+func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *Triggers {
+	if err := props.validate(); err != nil {
+		panic(fmt.Errorf("triggers %s: %w", *id, err))
+	}
+	t := &Triggers{}
+	constructs.NewConstruct_Override(t, scope, id)
+	t.LogKey = kmskey.NewForLogs(t, "LogKey", "the log groups of the triggers of "+*t.Node().Path())
+	stack := awscdk.Stack_Of(t).StackName()
+	newFn := func(cid, entry, description string, env map[string]string) *gofunction.GoFunction {
+		vars := map[string]*string{telemetry.EnvStack: stack}
+		for k, v := range env {
+			vars[k] = jsii.String(v)
+		}
+		return gofunction.NewGoFunction(t, jsii.String(cid), &gofunction.GoFunctionProps{
+			Entry: entry, Description: jsii.String(description), Environment: &vars,
+			Timeout: TriggerTimeout, MemorySize: props.MemorySize,
+			LogLevel: props.LogLevel, LogRetention: props.LogRetention, LogKey: t.LogKey,
+		})
+	}
+	pool := props.UserPool
+
+	t.PreSignUp = newFn("PreSignUp", "functions/presignup", "Cognito pre sign-up: rejects malformed and disposable email addresses",
+		map[string]string{presignup.EnvDenyDomains: strings.Join(props.DenyDomains, ","), presignup.EnvAllowDomains: strings.Join(props.AllowDomains, ",")})
+	pool.AddTrigger(cognito.UserPoolOperation_PRE_SIGN_UP(), t.PreSignUp.Function, cognito.LambdaVersion_V1_0)
+
+	publish := props.PublishUserEvents == nil || *props.PublishUserEvents
+	t.UserEvents = newFn("UserEvents", "functions/userevents", "Cognito pre/post authentication and post confirmation: publishes user events",
+		map[string]string{userevent.EnvPublish: fmt.Sprint(publish)})
+	t.UserEvents.Function.AddEnvironment(jsii.String(userevent.EnvTopicARN), props.UserEvents.TopicArn(), nil)
+	props.UserEvents.GrantPublish(t.UserEvents.Role)
+	for _, op := range []cognito.UserPoolOperation{
+		cognito.UserPoolOperation_PRE_AUTHENTICATION(), cognito.UserPoolOperation_POST_AUTHENTICATION(), cognito.UserPoolOperation_POST_CONFIRMATION(),
+	} {
+		pool.AddTrigger(op, t.UserEvents.Function, cognito.LambdaVersion_V1_0)
+	}
+
+	t.CustomMessage = newFn("CustomMessage", "functions/custommessage", "Cognito custom message: branded emails and SMS",
+		map[string]string{custommessage.EnvAppName: props.AppName, custommessage.EnvEnvironment: props.Environment, custommessage.EnvProduction: fmt.Sprint(props.Production)})
+	pool.AddTrigger(cognito.UserPoolOperation_CUSTOM_MESSAGE(), t.CustomMessage.Function, cognito.LambdaVersion_V1_0)
+
+	if !props.TokenClaims.Empty() {
+		rules, _ := json.Marshal(props.TokenClaims)
+		t.PreTokenGeneration = newFn("PreTokenGeneration", "functions/pretokengen", "Cognito pre token generation (V2_0): claims and scopes",
+			map[string]string{tokenclaims.EnvRules: string(rules)})
+		pool.AddTrigger(cognito.UserPoolOperation_PRE_TOKEN_GENERATION_CONFIG(), t.PreTokenGeneration.Function, cognito.LambdaVersion_V2_0)
+	}
+	if m := props.Migration; m != nil {
+		t.Migration = newFn("Migration", "functions/migration", "Cognito user migration from the legacy endpoint",
+			map[string]string{migration.EnvEndpoint: m.Endpoint})
+		t.Migration.Function.AddEnvironment(jsii.String(migration.EnvSecretID), m.Secret.SecretArn(), nil)
+		m.Secret.GrantRead(t.Migration.Role, nil)
+		pool.AddTrigger(cognito.UserPoolOperation_USER_MIGRATION(), t.Migration.Function, cognito.LambdaVersion_V1_0)
+	}
+	return t
+}
+
+// Functions lists the trigger functions that exist, with display names.
+func (t *Triggers) Functions() []Named {
+	var out []Named
+	for _, n := range []Named{
+		{"Pre sign-up", t.PreSignUp}, {"User events", t.UserEvents}, {"Custom message", t.CustomMessage},
+		{"Pre token generation", t.PreTokenGeneration}, {"User migration", t.Migration},
+	} {
+		if n.Function != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (p *TriggersProps) validate() error {
+	if p == nil || p.UserPool == nil {
+		return fmt.Errorf("UserPool is required")
+	}
+	if p.UserEvents == nil {
+		return fmt.Errorf("UserEvents is required")
+	}
+	if p.AppName == "" {
+		return fmt.Errorf("AppName is required (it brands the custom messages)")
+	}
+	for _, list := range []struct {
+		name    string
+		domains []string
+	}{{"DenyDomains", p.DenyDomains}, {"AllowDomains", p.AllowDomains}} {
+		for i, d := range list.domains {
+			if err := validate.DomainName(d); err != nil {
+				return fmt.Errorf("%s[%d]: %w", list.name, i, err)
+			}
+		}
+		if n := len(strings.Join(list.domains, ",")); n > maxEnvironmentBytes/2 {
+			return fmt.Errorf("%s: %d bytes do not fit in a Lambda environment (4 KB in all); add them to the list instead", list.name, n)
+		}
+	}
+	if err := p.TokenClaims.Validate(); err != nil {
+		return fmt.Errorf("TokenClaims: %w", err)
+	}
+	if rules, _ := json.Marshal(p.TokenClaims); len(rules) > maxEnvironmentBytes/2 {
+		return fmt.Errorf("TokenClaims: %d bytes of rules do not fit in a Lambda environment", len(rules))
+	}
+	if m := p.Migration; m != nil {
+		if !strings.HasPrefix(m.Endpoint, "https://") {
+			return fmt.Errorf("Migration.Endpoint: %q must be an https:// URL", m.Endpoint)
+		}
+		if m.Secret == nil {
+			return fmt.Errorf("Migration.Secret is required")
+		}
+	}
+	if p.MemorySize != nil && (*p.MemorySize < 128 || *p.MemorySize > 10240) {
+		return fmt.Errorf("MemorySize: %v must be between 128 and 10240", *p.MemorySize)
+	}
+	return nil
+}
