@@ -193,11 +193,12 @@ func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsMig
 	}
 	user["email"] = email
 	user["email_verified"] = "true"
-	ev.CognitoEventUserPoolsMigrateUserResponse.UserAttributes = user
-	ev.CognitoEventUserPoolsMigrateUserResponse.MessageAction = "SUPPRESS"
+	// A fresh response: nothing the caller put in the event's response survives.
+	resp := events.CognitoEventUserPoolsMigrateUserResponse{UserAttributes: user, MessageAction: "SUPPRESS"}
 	if ev.TriggerSource == "UserMigration_Authentication" {
-		ev.CognitoEventUserPoolsMigrateUserResponse.FinalUserStatus = "CONFIRMED"
+		resp.FinalUserStatus = "CONFIRMED"
 	}
+	ev.CognitoEventUserPoolsMigrateUserResponse = resp
 	h.Metrics.Count(telemetry.UsersMigrated, 1)
 	return ev, nil
 }

@@ -1,0 +1,141 @@
+package presignup
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/testevents"
+)
+
+func handler() (*Handler, *testevents.Buffer) {
+	m, buf := testevents.Metrics()
+	env := map[string]string{EnvDenyDomains: "blocked.example, other.example", EnvAllowDomains: "allowed.grr.la"}
+	return FromEnv(func(k string) string { return env[k] }, m, slog.New(slog.NewJSONHandler(io.Discard, nil))), buf
+}
+
+func TestReferenceEvents(t *testing.T) {
+	h, buf := handler()
+	// GIVEN the reference's normal sample WHEN handled THEN accepted and counted
+	var ev events.CognitoEventUserPoolsPreSignup
+	testevents.Decode(t, "reference/CognitoUserPreSignUp_Normal.json", &ev)
+	out, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatalf("normal sign-up rejected: %v", err)
+	}
+	if out.Response.AutoConfirmUser || out.Response.AutoVerifyEmail {
+		t.Error("the trigger must not auto-confirm or auto-verify")
+	}
+	if testevents.Counted(t, buf.Buffer, telemetry.SignUps) != 1 {
+		t.Errorf("SignUps not counted: %s", buf)
+	}
+	// GIVEN the reference's disposable sample THEN rejected with a message a person can act on
+	testevents.Decode(t, "reference/CognitoUserPreSignUp_Disposable.json", &ev)
+	_, err = h.Handle(context.Background(), ev)
+	var rej *Rejection
+	if !errors.As(err, &rej) || rej.Reason != telemetry.ReasonDisposableEmail || err.Error() != MsgDisposableEmail {
+		t.Fatalf("disposable sign-up: err = %v; want the disposable rejection", err)
+	}
+	if testevents.Counted(t, buf.Buffer, telemetry.SignUpRejections, telemetry.DimReason, telemetry.ReasonDisposableEmail) != 1 {
+		t.Errorf("rejection not counted by reason: %s", buf)
+	}
+}
+
+func TestLambdaGoFixture(t *testing.T) {
+	h, _ := handler()
+	var ev events.CognitoEventUserPoolsPreSignup
+	testevents.Decode(t, "lambda-go/cognito-event-userpools-presignup.json", &ev)
+	ev.Request.UserAttributes["email"] = "person@example.com"
+	if _, err := h.Handle(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCases(t *testing.T) {
+	cases := []struct {
+		name, source, email, reason string
+	}{
+		{"ok", "PreSignUp_SignUp", "Jane.Doe+tag@Example.COM", ""},
+		{"ok external provider", "PreSignUp_ExternalProvider", "jane@example.com", ""},
+		{"subdomain of disposable", "PreSignUp_SignUp", "x@mx.grr.la", telemetry.ReasonDisposableEmail},
+		{"upper-case disposable", "PreSignUp_SignUp", "x@GRR.LA", telemetry.ReasonDisposableEmail},
+		{"config deny", "PreSignUp_SignUp", "x@sub.blocked.example", telemetry.ReasonDisposableEmail},
+		{"config allow", "PreSignUp_SignUp", "x@allowed.grr.la", ""},
+		{"admin skips domain check", "PreSignUp_AdminCreateUser", "x@grr.la", ""},
+		{"admin keeps syntax check", "PreSignUp_AdminCreateUser", "not-an-email", telemetry.ReasonMalformedEmail},
+		{"missing", "PreSignUp_SignUp", "", telemetry.ReasonMissingEmail},
+		{"blank", "PreSignUp_SignUp", "   ", telemetry.ReasonMissingEmail},
+		{"no at", "PreSignUp_SignUp", "jane.example.com", telemetry.ReasonMalformedEmail},
+		{"display name", "PreSignUp_SignUp", "Jane <jane@example.com>", telemetry.ReasonMalformedEmail},
+		{"no dot", "PreSignUp_SignUp", "jane@localhost", telemetry.ReasonMalformedEmail},
+		{"bad label", "PreSignUp_SignUp", "jane@-example.com", telemetry.ReasonMalformedEmail},
+		{"underscore host", "PreSignUp_SignUp", "jane@ex_ample.com", telemetry.ReasonMalformedEmail},
+		{"two ats", "PreSignUp_SignUp", "a@b@example.com", telemetry.ReasonMalformedEmail},
+		{"long local part", "PreSignUp_SignUp", strings.Repeat("a", 65) + "@example.com", telemetry.ReasonMalformedEmail},
+		{"oversized", "PreSignUp_SignUp", strings.Repeat("a", 60) + "@" + strings.Repeat("b", 250) + ".com", telemetry.ReasonMalformedEmail},
+		{"huge", "PreSignUp_SignUp", strings.Repeat("x", 1<<20), telemetry.ReasonMalformedEmail},
+		{"newline injection", "PreSignUp_SignUp", "jane@example.com\nBcc: x@y.com", telemetry.ReasonMalformedEmail},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := handler()
+			ev := events.CognitoEventUserPoolsPreSignup{}
+			ev.TriggerSource = tc.source
+			ev.Request.UserAttributes = map[string]string{"email": tc.email}
+			_, err := h.Handle(context.Background(), ev)
+			var rej *Rejection
+			switch {
+			case tc.reason == "" && err != nil:
+				t.Errorf("Handle(%q) = %v; want accepted", tc.email, err)
+			case tc.reason != "" && (!errors.As(err, &rej) || rej.Reason != tc.reason):
+				t.Errorf("Handle(%q) = %v; want a %s rejection", tc.email, err, tc.reason)
+			}
+		})
+	}
+}
+
+func TestHostileEvents(t *testing.T) {
+	h, _ := handler()
+	// Unknown trigger source: a clear error, never a panic.
+	ev := events.CognitoEventUserPoolsPreSignup{}
+	ev.TriggerSource = "PreSignUp_Teleport"
+	if _, err := h.Handle(context.Background(), ev); err == nil || !strings.Contains(err.Error(), `unsupported trigger source "PreSignUp_Teleport"`) {
+		t.Errorf("unknown source: %v", err)
+	}
+	// No attributes at all.
+	ev.TriggerSource = "PreSignUp_SignUp"
+	if _, err := h.Handle(context.Background(), ev); err == nil || err.Error() != MsgMissingEmail {
+		t.Errorf("nil attributes: %v", err)
+	}
+}
+
+var sinkEv events.CognitoEventUserPoolsPreSignup
+
+// BenchmarkHandle is one accepted sign-up through the whole handler
+// (syntax check, domain check, EMF record to a discarded writer).
+func BenchmarkHandle(b *testing.B) {
+	h := &Handler{Metrics: &telemetry.Metrics{W: io.Discard, Stack: "bench"}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	ev := events.CognitoEventUserPoolsPreSignup{}
+	ev.TriggerSource = "PreSignUp_SignUp"
+	ev.Request.UserAttributes = map[string]string{"email": "jane.doe@mail.example.co.uk"}
+	h.Handle(context.Background(), ev)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkEv, _ = h.Handle(context.Background(), ev)
+	}
+}
+
+// BenchmarkValidAddress is the syntax check alone.
+func BenchmarkValidAddress(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		ValidAddress("jane.doe@mail.example.co.uk")
+	}
+}
