@@ -101,9 +101,8 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 	d.Dashboard.AddWidgets(
 		graph("Sign-ups and sign-ins", d.Metric(telemetry.SignUps), d.Metric(telemetry.Confirmations),
 			d.Metric(telemetry.SignInAttempts), d.Metric(telemetry.SignIns), d.Metric(telemetry.PasswordResets)),
-		graph("Sign-up rejections by reason", d.Metric(telemetry.SignUpRejections, telemetry.DimReason, telemetry.ReasonDisposableEmail),
-			d.Metric(telemetry.SignUpRejections, telemetry.DimReason, telemetry.ReasonMalformedEmail),
-			d.Metric(telemetry.SignUpRejections, telemetry.DimReason, telemetry.ReasonMissingEmail)),
+		graph("Sign-up rejections by reason", d.rejections(telemetry.ReasonDisposableEmail),
+			d.rejections(telemetry.ReasonMalformedEmail), d.rejections(telemetry.ReasonMissingEmail)),
 		graph("User events not published", d.Metric(telemetry.PublishFailures)),
 	)
 	alarm := func(cid, description string, metric cw.IMetric, threshold float64) {
@@ -149,15 +148,18 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 // with extra dimension pairs (key, value, ...).
 func (d *Dashboard) Metric(name string, dims ...string) cw.Metric {
 	m := map[string]*string{telemetry.DimStack: d.stack}
-	label := name
 	for i := 0; i+1 < len(dims); i += 2 {
 		m[dims[i]] = jsii.String(dims[i+1])
-		label = dims[i+1]
 	}
 	return cw.NewMetric(&cw.MetricProps{
 		Namespace: jsii.String(telemetry.Namespace), MetricName: jsii.String(name), DimensionsMap: &m,
-		Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5)), Label: jsii.String(label),
+		Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5)),
 	})
+}
+
+// rejections is the rejection count for one reason, labelled with the reason.
+func (d *Dashboard) rejections(reason string) cw.IMetric {
+	return d.Metric(telemetry.SignUpRejections, telemetry.DimReason, reason).With(&cw.MetricOptions{Label: jsii.String(reason)})
 }
 
 func sum() *cw.MetricOptions {

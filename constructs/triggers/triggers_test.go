@@ -1,0 +1,133 @@
+package triggers_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/constructs/triggers"
+	"github.com/authstack/authstack/constructs/userevents"
+	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/tokenclaims"
+)
+
+func setup(t *testing.T, mutate func(*triggers.TriggersProps)) (awscdk.Stack, *triggers.Triggers) {
+	stack := cdktest.NewStack(t)
+	props := &triggers.TriggersProps{
+		UserPool:   cognito.NewUserPool(stack, jsii.String("Pool"), nil),
+		UserEvents: userevents.NewUserEvents(stack, jsii.String("Events"), nil),
+		AppName:    "shop", Environment: "test",
+		DenyDomains: []string{"blocked.example"},
+	}
+	if mutate != nil {
+		mutate(props)
+	}
+	return stack, triggers.NewTriggers(stack, jsii.String("Triggers"), props)
+}
+
+func lambdaConfig(t *testing.T, tpl assertions.Template) map[string]interface{} {
+	for _, r := range *tpl.FindResources(jsii.String("AWS::Cognito::UserPool"), nil) {
+		props := (*r)["Properties"].(map[string]interface{})
+		if lc, ok := props["LambdaConfig"].(map[string]interface{}); ok {
+			return lc
+		}
+	}
+	t.Fatal("no LambdaConfig")
+	return nil
+}
+
+func TestDefaultTriggers(t *testing.T) {
+	// GIVEN triggers with defaults
+	stack, tr := setup(t, nil)
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN three functions exist, each attached, with 5 s timeouts
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(3))
+	lc := lambdaConfig(t, tpl)
+	for _, op := range []string{"PreSignUp", "PreAuthentication", "PostAuthentication", "PostConfirmation", "CustomMessage"} {
+		if lc[op] == nil {
+			t.Errorf("LambdaConfig.%s missing: %v", op, lc)
+		}
+	}
+	for _, op := range []string{"PreTokenGenerationConfig", "UserMigration"} {
+		if lc[op] != nil {
+			t.Errorf("LambdaConfig.%s present without configuration", op)
+		}
+	}
+	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+		"Timeout": 5,
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+			"AUTHSTACK_DENY_DOMAINS": "blocked.example", "AUTHSTACK_STACK": "Test",
+		})},
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND no function is told the pool id (no pool <-> function cycle)
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil))
+	if strings.Contains(string(b), `"Ref":"Pool`) {
+		t.Errorf("a function references the pool: %s", b)
+	}
+	// AND Cognito may invoke each function only from this pool
+	if err := cdktest.Has(tpl, "AWS::Lambda::Permission", map[string]interface{}{
+		"Principal": "cognito-idp.amazonaws.com", "SourceArn": map[string]interface{}{"Fn::GetAtt": []interface{}{assertions.Match_AnyValue(), "Arn"}},
+	}); err != nil {
+		t.Error(err)
+	}
+	if len(tr.Functions()) != 3 {
+		t.Errorf("Functions() = %d; want 3", len(tr.Functions()))
+	}
+}
+
+func TestTokenClaimsAndMigration(t *testing.T) {
+	stack, tr := setup(t, func(p *triggers.TriggersProps) {
+		p.TokenClaims = tokenclaims.Rules{RolesClaim: "roles"}
+		p.Migration = &triggers.Migration{
+			Endpoint: "https://legacy.example.com",
+			Secret:   secretsmanager.Secret_FromSecretCompleteArn(p.UserPool, jsii.String("S"), jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf")),
+		}
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	lc := lambdaConfig(t, tpl)
+	ptg, _ := lc["PreTokenGenerationConfig"].(map[string]interface{})
+	if ptg == nil || ptg["LambdaVersion"] != "V2_0" || lc["UserMigration"] == nil {
+		t.Errorf("LambdaConfig = %v; want pre token generation V2_0 and user migration", lc)
+	}
+	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"AUTHSTACK_CLAIMS": `{"rolesClaim":"roles"}`})},
+	}); err != nil {
+		t.Error(err)
+	}
+	if len(tr.Functions()) != 5 {
+		t.Errorf("Functions() = %d; want 5", len(tr.Functions()))
+	}
+	// The migration role may read the secret.
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil))
+	if !strings.Contains(string(b), "secretsmanager:GetSecretValue") {
+		t.Error("migration role cannot read its secret")
+	}
+}
+
+func TestInvalidProps(t *testing.T) {
+	cases := []struct {
+		mutate func(*triggers.TriggersProps)
+		want   string
+	}{
+		{func(p *triggers.TriggersProps) { p.AppName = "" }, "AppName is required"},
+		{func(p *triggers.TriggersProps) { p.DenyDomains = []string{"not a domain"} }, `DenyDomains[0]: "not a domain"`},
+		{func(p *triggers.TriggersProps) { p.TokenClaims = tokenclaims.Rules{RolesClaim: "sub"} }, `TokenClaims: tokenclaims: claim "sub"`},
+		{func(p *triggers.TriggersProps) { p.Migration = &triggers.Migration{Endpoint: "http://x"} }, "Migration.Endpoint"},
+		{func(p *triggers.TriggersProps) { p.MemorySize = jsii.Number(64) }, "MemorySize: 64"},
+		{func(p *triggers.TriggersProps) { p.UserEvents = nil }, "UserEvents is required"},
+	}
+	for _, tc := range cases {
+		msg := cdktest.Panics(func() { setup(t, tc.mutate) })
+		if !strings.Contains(msg, "triggers Triggers: "+tc.want) {
+			t.Errorf("panic = %q; want %q", msg, tc.want)
+		}
+	}
+}
