@@ -21,7 +21,7 @@ CDK := $(CURDIR)/node_modules/.bin/cdk
 OUT := cdk.out
 EXAMPLE_OUT := cdk.out.example
 
-.PHONY: help tools synth test unit lint lint-templates example update-golden lock-python clean
+.PHONY: help tools synth test unit lint-templates example update-golden lock-python clean bench generate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -71,3 +71,9 @@ lock-python: ## re-freeze requirements-dev.lock from requirements-dev.txt
 
 clean: ## remove build output (keeps installed tools)
 	rm -rf $(OUT) $(EXAMPLE_OUT)
+
+bench: tools ## run the benchmarks and rewrite docs/BENCHMARKS.md
+	bench/run.sh
+
+generate: tools ## regenerate the embedded disposable-domain list from the pinned npm package
+	go generate ./internal/disposable

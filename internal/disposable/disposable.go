@@ -2,7 +2,8 @@
 // (throw-away) email provider.
 //
 // The list is the npm package mailchecker, pinned in package.json and
-// embedded by a reproducible generate step (domains.txt; see gen/). A domain
+// embedded by a reproducible generate step (domains.txt and its hash index
+// index.bin; see gen/), so a new process does no work to load it. A domain
 // matches when it, or any parent domain of it, is listed, so sub.grr.la is
 // disposable because grr.la is. Matching is case-insensitive and ignores a
 // trailing dot. Callers can add domains to deny and domains to allow; allow
@@ -12,7 +13,8 @@ package disposable
 import (
 	_ "embed"
 	"strings"
-	"sync"
+
+	"github.com/authstack/authstack/internal/disposable/hashindex"
 )
 
 //go:generate go run ./gen -pkg ../../node_modules/mailchecker -out domains.txt
@@ -20,32 +22,18 @@ import (
 //go:embed domains.txt
 var list string
 
-var (
-	once    sync.Once
-	builtin map[string]struct{}
-)
-
-// load indexes the embedded list; the map's keys are substrings of the
-// embedded data, so indexing allocates only the map.
-func load() {
-	builtin = make(map[string]struct{}, 60000)
-	for rest := list; rest != ""; {
-		line := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		if line != "" && line[0] != '#' {
-			builtin[line] = struct{}{}
-		}
-	}
-}
+//go:embed index.bin
+var index string
 
 // Size is the number of domains in the embedded list.
 func Size() int {
-	once.Do(load)
-	return len(builtin)
+	n := 0
+	for i := 0; i+4 <= len(index); i += 4 {
+		if index[i:i+4] != "\xff\xff\xff\xff" {
+			n++
+		}
+	}
+	return n
 }
 
 // Checker matches domains against the embedded list plus extra deny and
@@ -65,7 +53,6 @@ func NewChecker(deny, allow []string) *Checker {
 // Disposable reports whether domain, or a parent domain of it, is listed.
 // Single-label names (a bare top-level domain) are never matched on their own.
 func (c *Checker) Disposable(domain string) bool {
-	once.Do(load)
 	d := normalize(domain)
 	if d == "" {
 		return false
@@ -80,10 +67,8 @@ func (c *Checker) Disposable(domain string) bool {
 				denied = true
 			}
 		}
-		if !denied {
-			if _, ok := builtin[s]; ok {
-				denied = true
-			}
+		if !denied && hashindex.Contains(list, index, s) {
+			denied = true
 		}
 		i := strings.IndexByte(s, '.')
 		if i < 0 || strings.IndexByte(s[i+1:], '.') < 0 {

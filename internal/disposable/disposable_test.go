@@ -1,8 +1,11 @@
 package disposable
 
 import (
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/authstack/authstack/internal/disposable/hashindex"
 )
 
 func TestDisposable(t *testing.T) {
@@ -75,10 +78,24 @@ func BenchmarkDisposable(b *testing.B) {
 	}
 }
 
-// BenchmarkLoad measures indexing the embedded list, paid once per process.
-func BenchmarkLoad(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		load()
+func TestIndexFindsEveryListedDomain(t *testing.T) {
+	n := 0
+	for _, d := range strings.Split(list, "\n") {
+		if d == "" || d[0] == '#' {
+			continue
+		}
+		n++
+		if !hashindex.Contains(list, index, d) {
+			t.Fatalf("listed(%q) = false for a domain of the list", d)
+		}
+		if hashindex.Contains(list, index, d+"x") && !strings.Contains(list, "\n"+d+"x\n") {
+			t.Fatalf("listed(%q) = true for a domain not in the list", d+"x")
+		}
+	}
+	if n != Size() {
+		t.Errorf("list has %d domains, index %d", n, Size())
+	}
+	if hashindex.Contains("", "", "grr.la") {
+		t.Error("an empty index lists nothing")
 	}
 }

@@ -1,4 +1,5 @@
-// Command gen writes internal/disposable's embedded domain list from the
+// Command gen writes internal/disposable's embedded domain list (and its
+// hash index, index.bin) from the
 // pinned npm package mailchecker (see package.json). Run it through
 // `make generate` (go generate ./internal/disposable) after changing the pin;
 // the output is deterministic: lower-cased, de-duplicated, sorted.
@@ -13,6 +14,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/authstack/authstack/internal/disposable/hashindex"
 )
 
 func main() {
@@ -33,6 +36,9 @@ func run(pkg, out string) error {
 		return err
 	}
 	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(out), "index.bin"), hashindex.Build(string(data)), 0o644); err != nil {
 		return err
 	}
 	license, err := os.ReadFile(filepath.Join(pkg, "LICENSE"))

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/authstack/authstack/internal/disposable/hashindex"
 )
 
 // TestEmbeddedListMatchesPinnedPackage proves domains.txt is exactly what the
@@ -24,6 +26,13 @@ func TestEmbeddedListMatchesPinnedPackage(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Error("internal/disposable/domains.txt differs from the pinned mailchecker package; run `make generate`")
+	}
+	index, err := os.ReadFile(filepath.Join("..", "index.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(index, hashindex.Build(string(got))) {
+		t.Error("internal/disposable/index.bin does not index domains.txt; run `make generate`")
 	}
 }
 
