@@ -95,3 +95,20 @@ func TestHostileEvents(t *testing.T) {
 		t.Error("accepted a message whose code placeholder was escaped away")
 	}
 }
+
+var sinkMsg events.CognitoEventUserPoolsCustomMessage
+
+// BenchmarkHandle renders one sign-up email (HTML, subject) and SMS.
+func BenchmarkHandle(b *testing.B) {
+	r, err := New(Brand{AppName: "Shop", Environment: "test"}, &telemetry.Metrics{W: io.Discard, Stack: "bench"}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev := events.CognitoEventUserPoolsCustomMessage{}
+	ev.TriggerSource = "CustomMessage_SignUp"
+	ev.Request.CodeParameter = "{####}"
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkMsg, _ = r.Handle(context.Background(), ev)
+	}
+}

@@ -2,6 +2,7 @@ package tokenclaims
 
 import (
 	"context"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -76,5 +77,22 @@ func TestRejects(t *testing.T) {
 	ev.Version = "1"
 	if _, err := h.Handle(context.Background(), ev); err == nil || !strings.Contains(err.Error(), "V2_0") {
 		t.Errorf("version 1 event: %v", err)
+	}
+}
+
+var sinkEv events.CognitoEventUserPoolsPreTokenGenV2_0
+
+// BenchmarkHandle is one token customization with attribute, role and scope rules.
+func BenchmarkHandle(b *testing.B) {
+	h := &Handler{Rules: Rules{AttributeClaims: map[string]string{"tenant_id": "custom:tenant_id"}, RolesClaim: "roles",
+		AccessTokenScopes: []string{"api/read"}, GroupScopes: map[string][]string{"admins": {"api/admin"}}},
+		Metrics: &telemetry.Metrics{W: io.Discard, Stack: "bench"}}
+	ev := events.CognitoEventUserPoolsPreTokenGenV2_0{}
+	ev.Version = "2"
+	ev.Request.UserAttributes = map[string]string{"custom:tenant_id": "t1"}
+	ev.Request.GroupConfiguration.GroupsToOverride = []string{"admins", "users"}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkEv, _ = h.Handle(context.Background(), ev)
 	}
 }
