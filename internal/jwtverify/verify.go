@@ -1,0 +1,275 @@
+// Package jwtverify verifies Amazon Cognito user-pool JWTs (access and ID
+// tokens): RS256 signatures by a key from the pool's JWKS (by kid), the
+// issuer, token_use, the client (client_id for access tokens, aud for ID
+// tokens), and exp/iat/nbf with a small clock skew. Anything else, including
+// alg "none" and HMAC algorithms, is rejected.
+//
+// JWKS handling uses a kept JOSE library (lestrrat-go/jwx); the per-request
+// path decodes with encoding/base64 and encoding/json into typed claims and
+// verifies with crypto/rsa, because measurement showed the libraries'
+// general parsing costs too much there (docs/BENCHMARKS.md). Verified tokens
+// are cached (bounded) so a token seen before skips the signature check but
+// never the time checks; revocation is checked by the caller every time.
+//
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+package jwtverify
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Errors, wrapped with detail; test with errors.Is.
+var (
+	ErrMalformed       = errors.New("malformed token")
+	ErrAlgorithm       = errors.New("algorithm not allowed")
+	ErrUnknownKey      = errors.New("unknown signing key")
+	ErrKeysUnavailable = errors.New("signing keys unavailable")
+	ErrSignature       = errors.New("invalid signature")
+	ErrIssuer          = errors.New("wrong issuer")
+	ErrTokenUse        = errors.New("wrong token_use")
+	ErrClient          = errors.New("client not allowed")
+	ErrExpired         = errors.New("token expired")
+	ErrNotYetValid     = errors.New("token not yet valid")
+)
+
+// Token uses.
+const (
+	Access = "access"
+	ID     = "id"
+	Any    = ""
+)
+
+// MaxTokenBytes is the longest token accepted (Cognito tokens are 1-2 KB;
+// large cognito:groups lists make them longer).
+const MaxTokenBytes = 16 << 10
+
+// Claims are the claims authstack reads from a Cognito token. A *Claims
+// returned by Verify is shared with the cache: do not modify it.
+type Claims struct {
+	Issuer          string   `json:"iss"`
+	Subject         string   `json:"sub"`
+	TokenUse        string   `json:"token_use"`
+	ClientID        string   `json:"client_id"` // access tokens
+	Audience        string   `json:"aud"`       // ID tokens
+	Username        string   `json:"username"`  // access tokens
+	CognitoUsername string   `json:"cognito:username"`
+	Groups          []string `json:"cognito:groups"`
+	Scope           string   `json:"scope"`
+	JTI             string   `json:"jti"`
+	OriginJTI       string   `json:"origin_jti"`
+	ExpiresAt       int64    `json:"exp"`
+	IssuedAt        int64    `json:"iat"`
+	NotBefore       int64    `json:"nbf"`
+	AuthTime        int64    `json:"auth_time"`
+}
+
+// Client is the app client the token was issued to.
+func (c *Claims) Client() string {
+	if c.TokenUse == ID {
+		return c.Audience
+	}
+	return c.ClientID
+}
+
+// User is the username (access tokens) or cognito:username (ID tokens).
+func (c *Claims) User() string {
+	if c.Username != "" {
+		return c.Username
+	}
+	return c.CognitoUsername
+}
+
+// Scopes splits the scope claim.
+func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
+
+// SessionID identifies the sign-in session: origin_jti (shared by all tokens
+// of one refresh token), else jti.
+func (c *Claims) SessionID() string {
+	if c.OriginJTI != "" {
+		return c.OriginJTI
+	}
+	return c.JTI
+}
+
+// KeySource returns the RSA key for a kid (*JWKS implements it).
+type KeySource interface {
+	Key(ctx context.Context, kid string) (*rsa.PublicKey, error)
+}
+
+// Verifier verifies tokens of one issuer. It is safe for concurrent use.
+type Verifier struct {
+	// Issuer is the pool's issuer URL (https://cognito-idp.REGION.amazonaws.com/POOL_ID). Required.
+	Issuer string
+	// ClientIDs are the app clients whose tokens are accepted. Required.
+	ClientIDs []string
+	// Keys supplies signing keys. Required.
+	Keys KeySource
+	// Skew is the clock skew allowed on exp, iat and nbf. Default: 30s.
+	Skew time.Duration
+	// CacheSize bounds the verified-token cache; 0 means 10,000, negative disables it.
+	CacheSize int
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+
+	mu    sync.RWMutex
+	cache map[string]*Claims
+}
+
+// Verify checks token and returns its claims. use is Access, ID or Any.
+func (v *Verifier) Verify(ctx context.Context, token, use string) (*Claims, error) {
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	t := now()
+	if c := v.cached(token); c != nil {
+		return c, v.checkTime(c, use, t)
+	}
+	c, err := v.verify(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.checkTime(c, use, t); err != nil {
+		return nil, err
+	}
+	v.remember(token, c, t)
+	return c, nil
+}
+
+// verify does everything that does not depend on the time or the use.
+func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
+	if len(token) > MaxTokenBytes {
+		return nil, fmt.Errorf("%w: %d bytes", ErrMalformed, len(token))
+	}
+	dot1 := strings.IndexByte(token, '.')
+	dot2 := strings.LastIndexByte(token, '.')
+	if dot1 <= 0 || dot2 == dot1 || dot2 == len(token)-1 || strings.IndexByte(token[dot1+1:dot2], '.') >= 0 {
+		return nil, fmt.Errorf("%w: not three segments", ErrMalformed)
+	}
+	var header struct {
+		Alg string `json:"alg"`
+		Kid string `json:"kid"`
+	}
+	if err := decodeSegment(token[:dot1], &header); err != nil {
+		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	if header.Alg != "RS256" {
+		return nil, fmt.Errorf("%w: %q", ErrAlgorithm, header.Alg)
+	}
+	if header.Kid == "" {
+		return nil, fmt.Errorf("%w: no kid", ErrMalformed)
+	}
+	key, err := v.Keys.Key(ctx, header.Kid)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := b64.DecodeString(token[dot2+1:])
+	if err != nil || len(sig) != key.Size() {
+		return nil, fmt.Errorf("%w: signature encoding", ErrSignature)
+	}
+	digest := sha256.Sum256([]byte(token[:dot2]))
+	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
+		return nil, ErrSignature
+	}
+	c := new(Claims)
+	if err := decodeSegment(token[dot1+1:dot2], c); err != nil {
+		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+	}
+	if c.Issuer != v.Issuer {
+		return nil, fmt.Errorf("%w: %q", ErrIssuer, c.Issuer)
+	}
+	switch c.TokenUse {
+	case Access, ID:
+	default:
+		return nil, fmt.Errorf("%w: %q", ErrTokenUse, c.TokenUse)
+	}
+	if c.Client() == "" || !slices.Contains(v.ClientIDs, c.Client()) {
+		return nil, fmt.Errorf("%w: %q", ErrClient, c.Client())
+	}
+	if c.Subject == "" || c.ExpiresAt == 0 || c.IssuedAt == 0 {
+		return nil, fmt.Errorf("%w: sub, exp or iat missing", ErrMalformed)
+	}
+	return c, nil
+}
+
+func (v *Verifier) checkTime(c *Claims, use string, t time.Time) error {
+	if use != Any && c.TokenUse != use {
+		return fmt.Errorf("%w: %q, want %q", ErrTokenUse, c.TokenUse, use)
+	}
+	skew := or(v.Skew, 30*time.Second)
+	if t.Add(-skew).Unix() >= c.ExpiresAt {
+		return fmt.Errorf("%w: at %s", ErrExpired, time.Unix(c.ExpiresAt, 0).UTC().Format(time.RFC3339))
+	}
+	if c.IssuedAt > t.Add(skew).Unix() || (c.NotBefore != 0 && c.NotBefore > t.Add(skew).Unix()) {
+		return ErrNotYetValid
+	}
+	return nil
+}
+
+func (v *Verifier) cached(token string) *Claims {
+	if v.CacheSize < 0 {
+		return nil
+	}
+	v.mu.RLock()
+	c := v.cache[token]
+	v.mu.RUnlock()
+	return c
+}
+
+// remember caches a verified token; when full, it drops expired entries,
+// then arbitrary ones (Go's map iteration order), so memory stays bounded.
+func (v *Verifier) remember(token string, c *Claims, t time.Time) {
+	if v.CacheSize < 0 {
+		return
+	}
+	limit := v.CacheSize
+	if limit == 0 {
+		limit = 10000
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.cache == nil {
+		v.cache = make(map[string]*Claims, min(limit, 1024))
+	}
+	if len(v.cache) >= limit {
+		for k, old := range v.cache {
+			if old.ExpiresAt <= t.Unix() || len(v.cache) >= limit {
+				delete(v.cache, k)
+			}
+			if len(v.cache) < limit*3/4 {
+				break
+			}
+		}
+	}
+	v.cache[token] = c
+}
+
+// b64 is strict base64url without padding: each byte string has exactly one
+// accepted encoding, so a token cannot be re-spelled.
+var b64 = base64.RawURLEncoding.Strict()
+
+// decodeSegment base64url-decodes (no padding) a JWT segment and unmarshals
+// its JSON object into v.
+func decodeSegment(seg string, v interface{}) error {
+	b, err := b64.DecodeString(seg)
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return errors.New("not a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	return dec.Decode(v)
+}

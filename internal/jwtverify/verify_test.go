@@ -1,0 +1,235 @@
+package jwtverify
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/authstack/authstack/internal/jwtverify/jwttest"
+)
+
+var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// staticKeys is a KeySource over the test JWKS.
+type staticKeys map[string]*rsa.PublicKey
+
+func (s staticKeys) Key(_ context.Context, kid string) (*rsa.PublicKey, error) {
+	if k, ok := s[kid]; ok {
+		return k, nil
+	}
+	return nil, ErrUnknownKey
+}
+
+func verifier(t testing.TB) *Verifier {
+	keys, err := ParseKeySet(jwttest.JWKS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Verifier{Issuer: jwttest.Issuer, ClientIDs: []string{jwttest.ClientID}, Keys: staticKeys(keys), Now: func() time.Time { return now }}
+}
+
+func with(c map[string]interface{}, k string, v interface{}) map[string]interface{} {
+	out := map[string]interface{}{}
+	for key, val := range c {
+		out[key] = val
+	}
+	if v == nil {
+		delete(out, k)
+	} else {
+		out[k] = v
+	}
+	return out
+}
+
+func TestValidTokens(t *testing.T) {
+	v := verifier(t)
+	key := jwttest.Keys()[0]
+	access := jwttest.Sign(jwttest.AccessClaims(now.Add(-time.Minute)), "kid-1", key)
+	c, err := v.Verify(context.Background(), access, Access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Subject != jwttest.Sub || c.User() != "jane" || c.Client() != jwttest.ClientID || len(c.Scopes()) != 3 || c.SessionID() == "" || c.Groups[0] != "app-user" {
+		t.Errorf("claims = %+v", c)
+	}
+	id := jwttest.Sign(jwttest.IDClaims(now.Add(-time.Minute)), "kid-1", key)
+	if c, err := v.Verify(context.Background(), id, ID); err != nil || c.User() != "jane" || c.Client() != jwttest.ClientID {
+		t.Errorf("id token: %+v, %v", c, err)
+	}
+	if _, err := v.Verify(context.Background(), id, Any); err != nil {
+		t.Errorf("id token with Any: %v", err)
+	}
+}
+
+// TestHostileCorpus: every token here must be denied, with the right error.
+func TestHostileCorpus(t *testing.T) {
+	key, stranger := jwttest.Keys()[0], jwttest.Keys()[1]
+	good := jwttest.AccessClaims(now.Add(-time.Minute))
+	valid := jwttest.Sign(good, "kid-1", key)
+	parts := strings.Split(valid, ".")
+	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(
+		string(mustDecode(parts[1])), `"username":"jane"`, `"username":"admin"`, 1))) + "." + parts[2]
+	cases := []struct {
+		name  string
+		token string
+		use   string
+		want  error
+	}{
+		{"expired", jwttest.Sign(with(good, "exp", now.Add(-time.Hour).Unix()), "kid-1", key), Any, ErrExpired},
+		{"expired within skew is still valid?", jwttest.Sign(with(good, "exp", now.Add(-31*time.Second).Unix()), "kid-1", key), Any, ErrExpired},
+		{"issued in the future", jwttest.Sign(with(good, "iat", now.Add(time.Hour).Unix()), "kid-1", key), Any, ErrNotYetValid},
+		{"not yet valid (nbf)", jwttest.Sign(with(good, "nbf", now.Add(time.Hour).Unix()), "kid-1", key), Any, ErrNotYetValid},
+		{"wrong issuer", jwttest.Sign(with(good, "iss", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other"), "kid-1", key), Any, ErrIssuer},
+		{"wrong client", jwttest.Sign(with(good, "client_id", "someoneelse"), "kid-1", key), Any, ErrClient},
+		{"no client", jwttest.Sign(with(good, "client_id", nil), "kid-1", key), Any, ErrClient},
+		{"id token aud wrong", jwttest.Sign(with(jwttest.IDClaims(now), "aud", "x"), "kid-1", key), Any, ErrClient},
+		{"wrong token_use for route", valid, ID, ErrTokenUse},
+		{"unknown token_use", jwttest.Sign(with(good, "token_use", "refresh"), "kid-1", key), Any, ErrTokenUse},
+		{"alg none", jwttest.None(good), Any, ErrMalformed},
+		{"alg none with signature", jwttest.None(good) + parts[2], Any, ErrAlgorithm},
+		{"HS256 with the public key", jwttest.HS256WithPublicKey(good, "kid-1"), Any, ErrAlgorithm},
+		{"RS512 header", jwttest.SignWithHeader(map[string]interface{}{"alg": "RS512", "kid": "kid-1"}, good, key), Any, ErrAlgorithm},
+		{"unknown kid", jwttest.Sign(good, "kid-9", key), Any, ErrUnknownKey},
+		{"no kid", jwttest.SignWithHeader(map[string]interface{}{"alg": "RS256"}, good, key), Any, ErrMalformed},
+		{"signed by another key", jwttest.Sign(good, "kid-1", stranger), Any, ErrSignature},
+		{"tampered payload", tampered, Any, ErrSignature},
+		{"truncated", valid[:len(valid)-10], Any, ErrSignature},
+		{"signature removed", parts[0] + "." + parts[1] + ".", Any, ErrMalformed},
+		{"two segments", parts[0] + "." + parts[1], Any, ErrMalformed},
+		{"four segments", valid + ".x", Any, ErrMalformed},
+		{"empty", "", Any, ErrMalformed},
+		{"oversized", jwttest.Sign(with(good, "pad", strings.Repeat("x", MaxTokenBytes)), "kid-1", key), Any, ErrMalformed},
+		{"non-JSON header", base64.RawURLEncoding.EncodeToString([]byte("not json")) + "." + parts[1] + "." + parts[2], Any, ErrMalformed},
+		{"non-base64 header", "!!!." + parts[1] + "." + parts[2], Any, ErrMalformed},
+		{"non-JSON payload", jwttest.SignWithHeader(map[string]interface{}{"alg": "RS256", "kid": "kid-1"}, nil, key), Any, ErrMalformed},
+		{"JSON array header", base64.RawURLEncoding.EncodeToString([]byte(`["RS256"]`)) + "." + parts[1] + "." + parts[2], Any, ErrMalformed},
+		{"no sub", jwttest.Sign(with(good, "sub", nil), "kid-1", key), Any, ErrMalformed},
+		{"claims of the wrong type", jwttest.Sign(with(good, "exp", "tomorrow"), "kid-1", key), Any, ErrMalformed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := verifier(t)
+			c, err := v.Verify(context.Background(), tc.token, tc.use)
+			if err == nil || c != nil {
+				t.Fatalf("Verify accepted a hostile token (%s)", tc.name)
+			}
+			if !errors.Is(err, tc.want) {
+				t.Errorf("Verify = %v; want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCacheNeverSkipsExpiry(t *testing.T) {
+	v := verifier(t)
+	clock := now
+	v.Now = func() time.Time { return clock }
+	token := jwttest.Sign(jwttest.AccessClaims(now.Add(-time.Minute)), "kid-1", jwttest.Keys()[0])
+	if _, err := v.Verify(context.Background(), token, Access); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(context.Background(), token, ID); !errors.Is(err, ErrTokenUse) {
+		t.Errorf("cached token with wrong use: %v", err)
+	}
+	clock = now.Add(time.Hour)
+	if _, err := v.Verify(context.Background(), token, Access); !errors.Is(err, ErrExpired) {
+		t.Errorf("cached token after expiry: %v; want ErrExpired", err)
+	}
+}
+
+func TestCacheIsBounded(t *testing.T) {
+	v := verifier(t)
+	v.CacheSize = 8
+	for i := 0; i < 50; i++ {
+		c := jwttest.AccessClaims(now.Add(-time.Duration(i) * time.Second))
+		if _, err := v.Verify(context.Background(), jwttest.Sign(c, "kid-1", jwttest.Keys()[0]), Access); err != nil {
+			t.Fatal(err)
+		}
+		if len(v.cache) > 8 {
+			t.Fatalf("cache holds %d entries; bound is 8", len(v.cache))
+		}
+	}
+}
+
+func TestJWKSRefreshIsRateLimited(t *testing.T) {
+	var fetches atomic.Int32
+	up := atomic.Bool{}
+	up.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		if !up.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Write(jwttest.JWKS())
+	}))
+	defer srv.Close()
+	j := &JWKS{URL: srv.URL, RefreshInterval: time.Hour, RetryInterval: time.Hour}
+	ctx := context.Background()
+	if _, err := j.Key(ctx, "kid-1"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if _, err := j.Key(ctx, "forged-"+string(rune('a'+i))); !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("unknown kid: %v", err)
+		}
+	}
+	if _, err := j.Key(ctx, "kid-1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("fetched %d times; unknown kids must not refetch within the interval", n)
+	}
+	// Fails closed when the key set is unreachable.
+	down := &JWKS{URL: srv.URL}
+	up.Store(false)
+	if _, err := down.Key(ctx, "kid-1"); !errors.Is(err, ErrKeysUnavailable) {
+		t.Errorf("unreachable JWKS: %v; want ErrKeysUnavailable", err)
+	}
+	if _, err := (&JWKS{URL: "http://127.0.0.1:1/jwks"}).Key(ctx, "kid-1"); !errors.Is(err, ErrKeysUnavailable) {
+		t.Errorf("refused JWKS: %v", err)
+	}
+}
+
+func TestParseKeySetSkipsUnusableKeys(t *testing.T) {
+	for _, doc := range []string{`{"keys":[]}`, `{"keys":[{"kty":"oct","k":"AAAA","kid":"h"}]}`, `not json`} {
+		if _, err := ParseKeySet([]byte(doc)); err == nil {
+			t.Errorf("ParseKeySet(%s) = nil error", doc)
+		}
+	}
+}
+
+func mustDecode(s string) []byte {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// FuzzVerify feeds arbitrary strings through the parsing path: it must
+// never panic and never accept anything but the valid seed.
+func FuzzVerify(f *testing.F) {
+	key := jwttest.Keys()[0]
+	valid := jwttest.Sign(jwttest.AccessClaims(now.Add(-time.Minute)), "kid-1", key)
+	f.Add(valid)
+	f.Add(jwttest.None(jwttest.AccessClaims(now)))
+	f.Add(jwttest.HS256WithPublicKey(jwttest.AccessClaims(now), "kid-1"))
+	f.Add("a.b.c")
+	f.Add("..")
+	v := verifier(f)
+	v.CacheSize = -1
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := v.Verify(context.Background(), token, Any)
+		if err == nil && token != valid {
+			t.Fatalf("accepted a token that is not the valid seed: %q (%+v)", token, c)
+		}
+	})
+}
