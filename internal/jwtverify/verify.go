@@ -273,3 +273,43 @@ func decodeSegment(seg string, v interface{}) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	return dec.Decode(v)
 }
+
+// Bearer extracts the token from an Authorization header value
+// "Bearer <token>" (scheme case-insensitive).
+func Bearer(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// Environment variables read by FromEnv.
+const (
+	// EnvIssuer is the user pool's issuer URL.
+	EnvIssuer = "AUTHSTACK_ISSUER"
+	// EnvJWKSURL is the key set URL. Default: EnvIssuer + "/.well-known/jwks.json".
+	EnvJWKSURL = "AUTHSTACK_JWKS_URL"
+	// EnvClientIDs lists the accepted app clients, comma-separated.
+	EnvClientIDs = "AUTHSTACK_CLIENT_IDS"
+)
+
+// FromEnv builds a Verifier (with a JWKS key source) from the environment.
+func FromEnv(getenv func(string) string) (*Verifier, error) {
+	issuer := getenv(EnvIssuer)
+	if !strings.HasPrefix(issuer, "https://") {
+		return nil, fmt.Errorf("jwtverify: %s=%q must be an https:// issuer URL", EnvIssuer, issuer)
+	}
+	jwks := getenv(EnvJWKSURL)
+	if jwks == "" {
+		jwks = strings.TrimSuffix(issuer, "/") + "/.well-known/jwks.json"
+	}
+	var clients []string
+	for _, c := range strings.Split(getenv(EnvClientIDs), ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			clients = append(clients, c)
+		}
+	}
+	if len(clients) == 0 {
+		return nil, fmt.Errorf("jwtverify: %s lists no client", EnvClientIDs)
+	}
+	return &Verifier{Issuer: issuer, ClientIDs: clients, Keys: &JWKS{URL: jwks}}, nil
+}

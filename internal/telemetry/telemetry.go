@@ -41,6 +41,10 @@ const (
 	MessagesCustomized = "MessagesCustomized"   // custom message
 	UsersMigrated      = "UsersMigrated"        // user migration succeeded
 	MigrationFailures  = "MigrationFailures"    // legacy endpoint unreachable or erroring
+	AuthorizerAllowed  = "AuthorizerAllowed"    // tokens the authorizer accepted
+	AuthorizerDenied   = "AuthorizerDenied"     // tokens refused (401), by DimReason
+	AuthorizerFailures = "AuthorizerFailures"   // JWKS or deny-list unreachable (fail closed), by DimReason
+	SignOuts           = "SignOuts"             // logouts recorded
 )
 
 // Rejection reasons (DimReason values).

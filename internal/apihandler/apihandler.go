@@ -1,0 +1,207 @@
+// Package apihandler is the API's Lambda integration: JSON answers for the
+// guest, user, client and users/{id} routes (with the caller's identity as
+// the authorizer saw it), and POST /auth/logout, which ends the caller's
+// session for real: the session and the user's sign-out time go to the
+// deny-list (so the authorizer refuses every token issued before), and the
+// refresh token is revoked in Cognito (RevokeToken, or GlobalSignOut when no
+// refresh token is given). Logout is idempotent.
+package apihandler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/authstack/authstack/internal/denylist"
+	"github.com/authstack/authstack/internal/jwtverify"
+	"github.com/authstack/authstack/internal/telemetry"
+)
+
+// Cognito is the part of the Cognito user-pools client logout uses.
+type Cognito interface {
+	RevokeToken(ctx context.Context, in *cip.RevokeTokenInput, opts ...func(*cip.Options)) (*cip.RevokeTokenOutput, error)
+	GlobalSignOut(ctx context.Context, in *cip.GlobalSignOutInput, opts ...func(*cip.Options)) (*cip.GlobalSignOutOutput, error)
+}
+
+// Revoker records a sign-out (*denylist.List).
+type Revoker interface {
+	Revoke(ctx context.Context, c *jwtverify.Claims, now time.Time) error
+}
+
+// Handler serves the API. It is safe for concurrent use.
+type Handler struct {
+	Verifier   *jwtverify.Verifier
+	DenyList   Revoker
+	Cognito    Cognito
+	AdminGroup string
+	Metrics    *telemetry.Metrics
+	Log        *slog.Logger
+	Now        func() time.Time
+}
+
+// Identity is the caller as the authorizer saw it.
+type Identity struct {
+	Sub      string   `json:"sub"`
+	Username string   `json:"username,omitempty"`
+	Groups   []string `json:"groups"`
+	Scopes   []string `json:"scopes"`
+	TokenUse string   `json:"tokenUse,omitempty"`
+	ClientID string   `json:"clientId,omitempty"`
+}
+
+// Response is every answer's body.
+type Response struct {
+	Message  string    `json:"message"`
+	Status   int       `json:"status"`
+	Identity *Identity `json:"identity,omitempty"`
+	UserID   string    `json:"userId,omitempty"`
+}
+
+// Handle routes a request by its resource template and method.
+func (h *Handler) Handle(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	id := identity(req.RequestContext.Authorizer)
+	switch req.HTTPMethod + " " + req.Resource {
+	case "GET /guest":
+		return reply(http.StatusOK, Response{Message: "OK"}), nil
+	case "GET /user", "GET /client":
+		if id == nil {
+			return reply(http.StatusUnauthorized, Response{Message: "Unauthorized"}), nil
+		}
+		return reply(http.StatusOK, Response{Message: "OK", Identity: id}), nil
+	case "GET /users/{id}":
+		target := req.PathParameters["id"]
+		// The authorizer's policy already enforces this; check again so a
+		// misconfigured policy cannot leak another user's data.
+		if id == nil || (id.Sub != target && !slices.Contains(id.Groups, h.AdminGroup)) {
+			return reply(http.StatusForbidden, Response{Message: "Forbidden: you may only read your own user unless you are an administrator"}), nil
+		}
+		return reply(http.StatusOK, Response{Message: "OK", Identity: id, UserID: target}), nil
+	case "POST /auth/logout":
+		return h.logout(ctx, req), nil
+	}
+	return reply(http.StatusNotFound, Response{Message: "Not found"}), nil
+}
+
+func (h *Handler) logout(ctx context.Context, req events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	token, ok := jwtverify.Bearer(header(req.Headers, "Authorization"))
+	if !ok {
+		return reply(http.StatusUnauthorized, Response{Message: "Unauthorized"})
+	}
+	claims, err := h.Verifier.Verify(ctx, token, jwtverify.Access)
+	if err != nil {
+		// Already expired or revoked tokens cannot sign out again; the
+		// authorizer refuses them before this point in any case.
+		return reply(http.StatusUnauthorized, Response{Message: "Unauthorized"})
+	}
+	var body struct {
+		RefreshToken string `json:"refreshToken"`
+	}
+	if strings.TrimSpace(req.Body) != "" {
+		if err := json.Unmarshal([]byte(req.Body), &body); err != nil {
+			return reply(http.StatusBadRequest, Response{Message: `Body must be JSON: {"refreshToken": "..."} or empty`})
+		}
+	}
+	now := time.Now
+	if h.Now != nil {
+		now = h.Now
+	}
+	// Deny-list first: from this moment the API refuses the session's tokens.
+	if err := h.DenyList.Revoke(ctx, claims, now()); err != nil {
+		h.Log.ErrorContext(ctx, "logout: deny-list write failed", "error", err)
+		return reply(http.StatusServiceUnavailable, Response{Message: "Sign-out is unavailable; try again"})
+	}
+	if body.RefreshToken != "" {
+		_, err = h.Cognito.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(claims.ClientID), Token: aws.String(body.RefreshToken)})
+	} else {
+		_, err = h.Cognito.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(token)})
+	}
+	var notAuthorized *ciptypes.NotAuthorizedException
+	if err != nil && !errors.As(err, &notAuthorized) {
+		// Tokens are already refused by the API; a retry finishes Cognito's side.
+		h.Log.ErrorContext(ctx, "logout: Cognito revocation failed", "error", err)
+		return reply(http.StatusBadGateway, Response{Message: "Signed out of the API; revoking the refresh token failed, try again"})
+	}
+	h.Metrics.Count(telemetry.SignOuts, 1)
+	return reply(http.StatusOK, Response{Message: "Signed out"})
+}
+
+// identity reads the authorizer's context; nil when there is none.
+func identity(ctx map[string]interface{}) *Identity {
+	sub, _ := ctx["sub"].(string)
+	if sub == "" {
+		return nil
+	}
+	str := func(k string) string { s, _ := ctx[k].(string); return s }
+	return &Identity{
+		Sub: sub, Username: str("username"), TokenUse: str("tokenUse"), ClientID: str("clientId"),
+		Groups: split(str("groups"), ","), Scopes: strings.Fields(str("scopes")),
+	}
+}
+
+func split(s, sep string) []string {
+	out := []string{}
+	for _, f := range strings.Split(s, sep) {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func header(h map[string]string, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+func reply(status int, r Response) events.APIGatewayProxyResponse {
+	r.Status = status
+	if r.Identity == nil && status == http.StatusOK && r.Message == "" {
+		r.Message = "OK"
+	}
+	b, _ := json.Marshal(r)
+	return events.APIGatewayProxyResponse{
+		StatusCode: status,
+		Headers:    map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
+		Body:       string(b),
+	}
+}
+
+// Environment variables read by FromEnv (besides jwtverify's and the
+// authorizer's deny-list table).
+const (
+	// EnvAdminGroup is the group whose members may read any user.
+	EnvAdminGroup = "AUTHSTACK_ADMIN_GROUP"
+	// EnvDenyListTTLSeconds is how long deny-list items live: the longest token lifetime.
+	EnvDenyListTTLSeconds = "AUTHSTACK_DENYLIST_TTL_SECONDS"
+)
+
+// FromEnv builds a Handler from the environment; list is the deny-list
+// (its TTL is set from EnvDenyListTTLSeconds).
+func FromEnv(getenv func(string) string, list *denylist.List, cognito Cognito, m *telemetry.Metrics, log *slog.Logger) (*Handler, error) {
+	v, err := jwtverify.FromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	secs, err := strconv.Atoi(getenv(EnvDenyListTTLSeconds))
+	if err != nil || secs <= 0 {
+		return nil, fmt.Errorf("apihandler: %s=%q must be a positive number of seconds", EnvDenyListTTLSeconds, getenv(EnvDenyListTTLSeconds))
+	}
+	list.TTL = time.Duration(secs) * time.Second
+	return &Handler{Verifier: v, DenyList: list, Cognito: cognito, AdminGroup: getenv(EnvAdminGroup), Metrics: m, Log: log}, nil
+}
