@@ -1,6 +1,9 @@
 package config
 
-import "github.com/authstack/authstack/internal/tokenclaims"
+import (
+	"github.com/authstack/authstack/internal/rules"
+	"github.com/authstack/authstack/internal/tokenclaims"
+)
 
 // Config is the complete, validated configuration of one environment: one
 // CloudFormation stack named "<appName>-<environment>".
@@ -62,6 +65,31 @@ type Config struct {
 	Triggers Triggers `yaml:"triggers" json:"triggers"`
 	// Monitoring configures the dashboard and alarms.
 	Monitoring Monitoring `yaml:"monitoring" json:"monitoring"`
+	// API configures the REST API and its authorizer.
+	API API `yaml:"api" json:"api"`
+}
+
+// API configures the REST API, its Lambda authorizer and the deny-list.
+type API struct {
+	// AdminGroup is the group whose members may read any user (GET
+	// /users/{id}). It must be one of Groups. Required.
+	AdminGroup string `yaml:"adminGroup" json:"adminGroup"`
+	// UpstreamURL is the https:// target of ANY /proxy/{proxy+}. Default:
+	// "" (no proxy route).
+	UpstreamURL string `yaml:"upstreamUrl" json:"upstreamUrl,omitempty"`
+	// Rules replace the default access rules (see DefaultRules). Default: DefaultRules.
+	Rules []rules.Rule `yaml:"rules" json:"rules,omitempty"`
+	// ThrottlingRateLimit is the stage's steady-state requests per second. Default: 50.
+	ThrottlingRateLimit float64 `yaml:"throttlingRateLimit" json:"throttlingRateLimit"`
+	// ThrottlingBurstLimit is the stage's burst. Default: 100.
+	ThrottlingBurstLimit int `yaml:"throttlingBurstLimit" json:"throttlingBurstLimit"`
+	// WAF attaches an AWS WAF web ACL with AWS managed rule groups. Default: false.
+	WAF bool `yaml:"waf" json:"waf"`
+	// AuthorizerCacheSeconds is API Gateway's authorizer cache TTL, 0-3600.
+	// 0 means every request is authorized afresh, so a logout takes effect
+	// at once; with a TTL, a logged-out token keeps working for up to that
+	// long. Default: 0.
+	AuthorizerCacheSeconds int `yaml:"authorizerCacheSeconds" json:"authorizerCacheSeconds"`
 }
 
 // Triggers configures the Lambda triggers.
@@ -273,6 +301,7 @@ func Base() Config {
 		},
 		IdentityPool: IdentityPool{AllowGuests: true},
 		Triggers:     Triggers{MemoryMB: 256},
+		API:          API{ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100},
 	}
 }
 
@@ -305,4 +334,32 @@ func (c Config) MachineClientScopes() []string {
 		names[i] = s.Name
 	}
 	return names
+}
+
+// APIRules returns API.Rules, or DefaultRules when none are configured.
+func (c Config) APIRules() []rules.Rule {
+	if len(c.API.Rules) > 0 {
+		return c.API.Rules
+	}
+	return c.DefaultRules()
+}
+
+// DefaultRules are the API's access rules unless API.Rules replaces them:
+//
+//	GET  /user            any signed-in user (access or ID token)
+//	GET  /client          access tokens with the "<resource server>/client" scope
+//	GET  /users/{id}      the owner (sub = id) or a member of API.AdminGroup
+//	ANY  /proxy/{proxy+}  any access token (when UpstreamURL is set)
+//	POST /auth/logout     any access token
+func (c Config) DefaultRules() []rules.Rule {
+	rs := []rules.Rule{
+		{Method: "GET", Path: "/user", TokenUse: rules.UseAny},
+		{Method: "GET", Path: "/client", TokenUse: rules.UseAccess, Scopes: []string{c.ResourceServerIdentifier() + "/client"}},
+		{Method: "GET", Path: "/users/{id}", TokenUse: rules.UseAccess, Groups: []string{c.API.AdminGroup}, Owner: "id"},
+		{Method: "POST", Path: "/auth/logout", TokenUse: rules.UseAccess},
+	}
+	if c.API.UpstreamURL != "" {
+		rs = append(rs, rules.Rule{Method: "ANY", Path: "/proxy/{proxy+}", TokenUse: rules.UseAccess})
+	}
+	return rs
 }

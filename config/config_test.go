@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/authstack/authstack/internal/rules"
 )
 
 // referenceFile is the shape of the reference design's parameter files.
@@ -61,6 +63,7 @@ func TestReferenceReproducesTheReferenceParameterFiles(t *testing.T) {
 			{"logLevel", c.LogLevel, p["pLogLevel"]},
 			{"publishUserEvents", boolString(c.PublishUserEvents), p["pPublishUserEvents"]},
 			{"group", c.Groups[0].Name, p["pAppName"] + "-" + p["pEnvironment"] + "-public-app-user"},
+			{"admin group", c.API.AdminGroup, p["pAppName"] + "-" + p["pEnvironment"] + "-admin"},
 			{"resource server", c.ResourceServerIdentifier(), p["pApiDomainName"]},
 		}
 		for _, ch := range checks {
@@ -92,6 +95,8 @@ environments:
     authDomainName: auth.example.com
     apiDomainName: api.example.com
     appClients: [{name: web, callbackUrls: ["https://example.com/cb"]}]
+    groups: [{name: admins}]
+    api: {adminGroup: admins}
     tags: {environment: prod}
     tokens: {idTokenValidityMinutes: 20}
   dev:
@@ -100,6 +105,8 @@ environments:
     authDomainName: auth.dev.example.com
     apiDomainName: api.dev.example.com
     appClients: [{name: web, callbackUrls: ["http://localhost:8080/cb"]}]
+    groups: [{name: admins}]
+    api: {adminGroup: admins}
 `
 	// WHEN it is parsed
 	envs, err := Parse([]byte(doc), "test.yaml")
@@ -134,7 +141,8 @@ environments:
 func TestParseJSON(t *testing.T) {
 	doc := `{"environments": {"qa": {"appName": "shop", "parentHostedZoneName": "example.com",
 	  "authDomainName": "auth.example.com", "apiDomainName": "api.example.com",
-	  "appClients": [{"name": "web", "callbackUrls": ["https://example.com/cb"]}]}}}`
+	  "appClients": [{"name": "web", "callbackUrls": ["https://example.com/cb"]}],
+	  "groups": [{"name": "admins"}], "api": {"adminGroup": "admins"}}}}`
 	envs, err := Parse([]byte(doc), "c.json")
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +191,8 @@ func TestParseErrors(t *testing.T) {
 
 func validEnv(app string) string {
 	return "    appName: " + app + "\n    parentHostedZoneName: example.com\n    authDomainName: auth.example.com\n" +
-		"    apiDomainName: api.example.com\n    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n"
+		"    apiDomainName: api.example.com\n    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n" +
+		"    groups: [{name: admins}]\n    api: {adminGroup: admins}\n"
 }
 
 func TestSelect(t *testing.T) {
@@ -250,7 +259,7 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"bad scope", func(c *Config) { c.ResourceServer.Scopes = []Scope{{Name: "a/b"}} }, `resourceServer.scopes[0].name: "a/b"`},
 		{"duplicate scope", func(c *Config) { c.ResourceServer.Scopes = []Scope{{Name: "a"}, {Name: "a"}} }, `resourceServer.scopes[1].name: "a" is listed twice`},
 		{"machine scope unknown", func(c *Config) { c.ResourceServer.MachineClientScopes = []string{"admin"} }, `machineClientScopes[0]: "admin" is not a scope`},
-		{"duplicate group", func(c *Config) { c.Groups = append(c.Groups, c.Groups[0]) }, `groups[1].name: duplicate group "authdev-development-public-app-user"`},
+		{"duplicate group", func(c *Config) { c.Groups = append(c.Groups, c.Groups[0]) }, `groups[2].name: duplicate group "authdev-development-public-app-user"`},
 		{"group name space", func(c *Config) { c.Groups[0].Name = "two words" }, `groups[0].name: "two words"`},
 		{"deny domain", func(c *Config) { c.Triggers.DenyDomains = []string{"Bad Domain"} }, `triggers.denyDomains[0]: "Bad Domain"`},
 		{"allow domain", func(c *Config) { c.Triggers.AllowDomains = []string{"x"} }, `triggers.allowDomains[0]: "x" is not a fully qualified`},
@@ -267,6 +276,12 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		}, `triggers.migration.secretArn: "legacy" is not a Secrets Manager secret ARN`},
 		{"memory", func(c *Config) { c.Triggers.MemoryMB = 64 }, `triggers.memoryMb: 64 must be between 128 and 10240`},
 		{"alarm email", func(c *Config) { c.Monitoring.AlarmEmails = []string{"ops at example"} }, `monitoring.alarmEmails[0]: "ops at example"`},
+		{"admin group", func(c *Config) { c.API.AdminGroup = "nobody" }, `api.adminGroup: "nobody" is not one of the groups`},
+		{"upstream", func(c *Config) { c.API.UpstreamURL = "http://backend" }, `api.upstreamUrl: "http://backend" must be an https:// URL`},
+		{"bad rule", func(c *Config) { c.API.Rules = []rules.Rule{{Method: "FETCH", Path: "/x"}} }, `api.rules: rules[0] (FETCH /x): method "FETCH"`},
+		{"throttling", func(c *Config) { c.API.ThrottlingRateLimit = 0 }, `api.throttlingRateLimit: 0`},
+		{"burst", func(c *Config) { c.API.ThrottlingBurstLimit = 9999 }, `api.throttlingBurstLimit: 9999`},
+		{"authorizer cache", func(c *Config) { c.API.AuthorizerCacheSeconds = 7200 }, `api.authorizerCacheSeconds: 7200`},
 		{"group precedence", func(c *Config) { c.Groups[0].Precedence = -1 }, `groups[0].precedence: -1`},
 	}
 	for _, tc := range cases {

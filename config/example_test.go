@@ -19,6 +19,8 @@ environments:
     appClients:
       - name: web
         callbackUrls: ["https://example.com/auth/callback"]
+    groups: [{name: admins}]
+    api: {adminGroup: admins}
 `), "envs.yaml")
 	if err != nil {
 		fmt.Println(err)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authstack/authstack/internal/rules"
 	"github.com/authstack/authstack/internal/validate"
 )
 
@@ -87,6 +88,7 @@ func (c Config) Validate() error {
 	c.validateResourceServer(v)
 	c.validateGroups(v)
 	c.validateTriggers(v)
+	c.validateAPI(v)
 	for i, e := range c.Monitoring.AlarmEmails {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			v.add(fmt.Sprintf("monitoring.alarmEmails[%d]", i), "%q is not an email address", e)
@@ -264,6 +266,30 @@ func (c Config) validateTriggers(v *collector) {
 	}
 	if t.MemoryMB < 128 || t.MemoryMB > 10240 {
 		v.add("triggers.memoryMb", "%d must be between 128 and 10240", t.MemoryMB)
+	}
+}
+
+func (c Config) validateAPI(v *collector) {
+	a := c.API
+	if !slices.ContainsFunc(c.Groups, func(g Group) bool { return g.Name == a.AdminGroup }) {
+		v.add("api.adminGroup", "%q is not one of the groups", a.AdminGroup)
+	}
+	if a.UpstreamURL != "" {
+		if u, err := url.Parse(a.UpstreamURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			v.add("api.upstreamUrl", "%q must be an https:// URL", a.UpstreamURL)
+		}
+	}
+	if err := rules.Validate(c.APIRules()); err != nil {
+		v.check("api.rules", err)
+	}
+	if a.ThrottlingRateLimit <= 0 || a.ThrottlingRateLimit > 10000 {
+		v.add("api.throttlingRateLimit", "%v must be between 0 and 10000 requests per second", a.ThrottlingRateLimit)
+	}
+	if a.ThrottlingBurstLimit <= 0 || a.ThrottlingBurstLimit > 5000 {
+		v.add("api.throttlingBurstLimit", "%d must be between 1 and 5000", a.ThrottlingBurstLimit)
+	}
+	if a.AuthorizerCacheSeconds < 0 || a.AuthorizerCacheSeconds > 3600 {
+		v.add("api.authorizerCacheSeconds", "%d must be between 0 and 3600", a.AuthorizerCacheSeconds)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/config"
+	"github.com/authstack/authstack/constructs/api"
 	"github.com/authstack/authstack/constructs/appclient"
 	"github.com/authstack/authstack/constructs/dashboard"
 	"github.com/authstack/authstack/constructs/groups"
@@ -63,6 +64,8 @@ type AuthStack struct {
 	Triggers *triggers.Triggers
 	// Dashboard is the CloudWatch dashboard with the alarms.
 	Dashboard *dashboard.Dashboard
+	// API is the REST API, its authorizer and the deny-list.
+	API *api.API
 }
 
 // NewAuthStack builds the stack for props.Config. It returns an error, and
@@ -143,10 +146,28 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		UserPool: pool, Groups: specs, RolePrincipal: s.IdentityPool.AuthenticatedPrincipal(),
 	})
 	s.Triggers = triggers.NewTriggers(s, jsii.String("Triggers"), triggersProps(s, cfg))
+	clientIDs := []*string{s.ResourceServer.MachineClient.UserPoolClientId()}
+	for _, c := range s.AppClients {
+		clientIDs = append(clientIDs, c.UserPoolClientId())
+	}
+	s.API = api.NewAPI(s, jsii.String("Api"), &api.APIProps{
+		Issuer: s.UserPool.IssuerUrl(), JwksUrl: s.UserPool.JwksUrl(), ClientIds: clientIDs,
+		Rules: cfg.APIRules(), AdminGroup: cfg.API.AdminGroup, UpstreamURL: cfg.API.UpstreamURL,
+		// Deny-list items must outlive every token they deny: the refresh token is the longest.
+		DenyListTTL:          awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
+		AuthorizerCacheTTL:   awscdk.Duration_Seconds(jsii.Number(cfg.API.AuthorizerCacheSeconds)),
+		ThrottlingRateLimit:  jsii.Number(cfg.API.ThrottlingRateLimit),
+		ThrottlingBurstLimit: jsii.Number(cfg.API.ThrottlingBurstLimit),
+		WAF:                  jsii.Bool(cfg.API.WAF),
+		LogLevel:             lambda.ApplicationLogLevel(cfg.LogLevel),
+		LogRetention:         retention(cfg.LogRetentionDays),
+	})
 	var fns []dashboard.Function
 	for _, f := range s.Triggers.Functions() {
 		fns = append(fns, dashboard.Function{Name: f.Name, Function: f.Function.Function})
 	}
+	fns = append(fns, dashboard.Function{Name: "API authorizer", Function: s.API.Authorizer.Function},
+		dashboard.Function{Name: "API handler", Function: s.API.Handler.Function})
 	s.Dashboard = dashboard.NewDashboard(s, jsii.String("Dashboard"), &dashboard.DashboardProps{
 		StackName: jsii.String(cfg.StackName()), Functions: fns, AlarmEmails: cfg.Monitoring.AlarmEmails,
 		DashboardName: jsii.String(cfg.StackName()),
@@ -175,6 +196,8 @@ func (s *AuthStack) addOutputs() {
 	out("StorageBucketName", "Per-identity storage bucket", s.IdentityPool.Bucket.BucketName())
 	out("UserEventsTopicArn", "SNS topic of user events", s.UserEvents.TopicArn())
 	out("AlarmTopicArn", "SNS topic the alarms notify", s.Dashboard.AlarmTopic.TopicArn())
+	out("ApiUrl", "REST API invoke URL", s.API.Url())
+	out("DenyListTableName", "DynamoDB deny-list of signed-out sessions and users", s.API.DenyList.TableName())
 	out("DashboardName", "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
 }
 

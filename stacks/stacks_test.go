@@ -132,6 +132,7 @@ func TestOutputsAndTags(t *testing.T) {
 		"UserPoolId", "UserPoolArn", "IssuerUrl", "JwksUrl", "HostedUiBaseUrl",
 		"AndroidClientId", "IosClientId", "WebClientId", "AndroidSignInUrl", "IosSignInUrl", "WebSignInUrl",
 		"ResourceServerIdentifier", "MachineClientId", "IdentityPoolId", "StorageBucketName", "UserEventsTopicArn",
+		"AlarmTopicArn", "DashboardName", "ApiUrl", "DenyListTableName",
 	} {
 		if outs := tpl.FindOutputs(jsii.String(name), nil); len(*outs) != 1 {
 			t.Errorf("output %s missing", name)
@@ -245,7 +246,8 @@ func TestInvalidConfigIsAnErrorAndAddsNothing(t *testing.T) {
 func TestEnvironmentsFromContext(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "envs.yaml")
 	doc := "environments:\n  qa:\n    appName: shop\n    parentHostedZoneName: example.com\n    authDomainName: auth.example.com\n" +
-		"    apiDomainName: api.example.com\n    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n"
+		"    apiDomainName: api.example.com\n    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n" +
+		"    groups: [{name: admins}]\n    api: {adminGroup: admins}\n"
 	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestPublishThroughSNS(t *testing.T) {
 	p := &Publisher{Client: snsc, TopicARN: aws.ToString(topic.TopicArn), Enabled: true, Metrics: m,
 		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	files := map[string]string{
-		"reference/CognitoCreateUserPostConfirmation.json":   SignUpConfirmed,
+		"reference/CognitoCreateUserPostConfirmation.json":    SignUpConfirmed,
 		"reference/CognitoUserSignIn_PreAuthentication.json":  SignInAttempted,
 		"reference/CognitoUserSignIn_PostAuthentication.json": SignedIn,
 	}

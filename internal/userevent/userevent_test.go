@@ -23,7 +23,7 @@ var t0 = time.Date(2026, 11, 23, 10, 0, 5, 0, time.UTC)
 func TestEventFromCapturedEvents(t *testing.T) {
 	cases := []struct {
 		file, typ, sub string
-		email         bool
+		email          bool
 	}{
 		{"reference/CognitoCreateUserPostConfirmation.json", SignUpConfirmed, "12345678-9abc-def0-1234-56789abcdef0", true},
 		{"reference/CognitoUserSignIn_PreAuthentication.json", SignInAttempted, "12345678-9abc-def0-1234-56789abcdef0", false},

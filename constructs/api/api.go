@@ -1,0 +1,315 @@
+// Package api provides API: the REST API of an auth stack, its Go Lambda
+// authorizer and integration, and the DynamoDB deny-list that makes logout
+// real.
+//
+// Routes: GET /guest (open), GET /user, GET /client, GET /users/{id},
+// POST /auth/logout (Lambda integration), and ANY /proxy/{proxy+} (HTTP
+// proxy to an upstream) when an upstream is given. Every route but /guest
+// goes through the TOKEN authorizer (internal/authorizer), which verifies
+// the Cognito JWT, rejects revoked tokens, and applies the declarative rules.
+// Errors are JSON ({"message": ..., "status": ...}) with the right status:
+// 401 for missing, invalid or revoked tokens, 403 for a valid token without
+// access. Access logs go to a KMS-encrypted log group; the stage is
+// throttled; an AWS WAF web ACL with AWS managed rule groups is optional.
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	dynamodb "github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	wafv2 "github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/constructs/gofunction"
+	"github.com/authstack/authstack/internal/apihandler"
+	"github.com/authstack/authstack/internal/authorizer"
+	"github.com/authstack/authstack/internal/denylist"
+	"github.com/authstack/authstack/internal/jwtverify"
+	"github.com/authstack/authstack/internal/kmskey"
+	"github.com/authstack/authstack/internal/nag"
+	"github.com/authstack/authstack/internal/rules"
+	"github.com/authstack/authstack/internal/telemetry"
+)
+
+// APIProps configures an API.
+type APIProps struct {
+	// Issuer is the user pool's issuer URL (UserPool.IssuerUrl()). Required.
+	Issuer *string
+	// JwksUrl is the pool's key set URL. Default: Issuer + "/.well-known/jwks.json".
+	JwksUrl *string
+	// ClientIds are the app clients whose tokens are accepted. Required.
+	ClientIds []*string
+	// Rules are the access rules (internal/rules); each of the Lambda routes
+	// (/user, /client, /users/{id}, /auth/logout) and /proxy/{proxy+} needs one
+	// or nobody can call it. Required.
+	Rules []rules.Rule
+	// AdminGroup may read any user in the integration's own check. Required.
+	AdminGroup string
+	// UpstreamURL is the https:// target of ANY /proxy/{proxy+}. Default: none (no proxy route).
+	UpstreamURL string
+	// DenyListTTL is how long deny-list items live; at least the longest
+	// token lifetime (the refresh token's). Default: 30 days.
+	DenyListTTL awscdk.Duration
+	// AuthorizerCacheTTL is API Gateway's authorizer cache, 0 to 1 hour.
+	// Default: 0 (a logout takes effect at once).
+	AuthorizerCacheTTL awscdk.Duration
+	// ThrottlingRateLimit (requests/second) and ThrottlingBurstLimit of the
+	// stage. Default: 50 and 100.
+	ThrottlingRateLimit  *float64
+	ThrottlingBurstLimit *float64
+	// WAF attaches a web ACL with AWS managed rule groups. Default: false.
+	WAF *bool
+	// StageName of the deployment. Default: "v1".
+	StageName *string
+	// LogLevel and LogRetention of the functions; LogRetention also of the
+	// access logs. Default: INFO, three months.
+	LogLevel     lambda.ApplicationLogLevel
+	LogRetention logs.RetentionDays
+}
+
+// API is the L3 construct.
+type API struct {
+	constructs.Construct
+	// RestApi is the REST API (construct id "Resource").
+	RestApi apigw.RestApi
+	// Authorizer and Handler are the Go functions.
+	Authorizer, Handler *gofunction.GoFunction
+	// DenyList is the table of signed-out sessions and users.
+	DenyList dynamodb.Table
+	// WebACL is the WAF web ACL, when WAF is on.
+	WebACL wafv2.CfnWebACL
+}
+
+// NewAPI creates the API. It panics with a message naming the prop when
+// props are invalid.
+func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
+	if err := props.validate(); err != nil {
+		panic(fmt.Errorf("api %s: %w", *id, err))
+	}
+	a := &API{}
+	constructs.NewConstruct_Override(a, scope, id)
+	logKey := kmskey.NewForLogs(a, "LogKey", "the logs of the API "+*a.Node().Path())
+	retention := props.LogRetention
+	if retention == "" {
+		retention = logs.RetentionDays_THREE_MONTHS
+	}
+	ttl := props.DenyListTTL
+	if ttl == nil {
+		ttl = awscdk.Duration_Days(jsii.Number(30))
+	}
+
+	a.DenyList = dynamodb.NewTable(a, jsii.String("DenyList"), &dynamodb.TableProps{
+		PartitionKey:                     &dynamodb.Attribute{Name: jsii.String(denylist.AttrKey), Type: dynamodb.AttributeType_STRING},
+		BillingMode:                      dynamodb.BillingMode_PAY_PER_REQUEST,
+		TimeToLiveAttribute:              jsii.String(denylist.AttrTTL),
+		PointInTimeRecoverySpecification: &dynamodb.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: jsii.Bool(true)},
+		DeletionProtection:               jsii.Bool(true),
+		RemovalPolicy:                    awscdk.RemovalPolicy_RETAIN,
+	})
+
+	rulesJSON, _ := json.Marshal(props.Rules)
+	clientIDs := awscdk.Fn_Join(jsii.String(","), &props.ClientIds)
+	jwks := props.JwksUrl
+	if jwks == nil {
+		jwks = awscdk.Fn_Join(jsii.String(""), &[]*string{props.Issuer, jsii.String("/.well-known/jwks.json")})
+	}
+	common := map[string]*string{
+		telemetry.EnvStack:          awscdk.Stack_Of(a).StackName(),
+		jwtverify.EnvIssuer:         props.Issuer,
+		jwtverify.EnvJWKSURL:        jwks,
+		jwtverify.EnvClientIDs:      clientIDs,
+		authorizer.EnvDenyListTable: a.DenyList.TableName(),
+	}
+	fn := func(cid, entry, description string, extra map[string]*string) *gofunction.GoFunction {
+		env := map[string]*string{}
+		for k, v := range common {
+			env[k] = v
+		}
+		for k, v := range extra {
+			env[k] = v
+		}
+		return gofunction.NewGoFunction(a, jsii.String(cid), &gofunction.GoFunctionProps{
+			Entry: entry, Description: jsii.String(description), Environment: &env,
+			LogLevel: props.LogLevel, LogRetention: retention, LogKey: logKey,
+		})
+	}
+	a.Authorizer = fn("Authorizer", "functions/authorizer", "API authorizer: Cognito JWTs, revocation, access rules",
+		map[string]*string{authorizer.EnvRules: jsii.String(string(rulesJSON))})
+	a.Handler = fn("Handler", "functions/api", "API integration: identity routes and logout",
+		map[string]*string{
+			apihandler.EnvAdminGroup:         jsii.String(props.AdminGroup),
+			apihandler.EnvDenyListTTLSeconds: jsii.String(strconv.FormatFloat(*ttl.ToSeconds(nil), 'f', 0, 64)),
+		})
+	a.grant(a.Authorizer, "dynamodb:BatchGetItem")
+	a.grant(a.Handler, "dynamodb:PutItem", "dynamodb:UpdateItem")
+
+	accessLogs := logs.NewLogGroup(a, jsii.String("AccessLogs"), &logs.LogGroupProps{
+		EncryptionKey: logKey, Retention: retention, RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	stage := props.StageName
+	if stage == nil {
+		stage = jsii.String("v1")
+	}
+	a.RestApi = apigw.NewRestApi(a, jsii.String("Resource"), &apigw.RestApiProps{
+		Description:    jsii.String("authstack API of " + *awscdk.Stack_Of(a).StackName()),
+		EndpointTypes:  &[]apigw.EndpointType{apigw.EndpointType_REGIONAL},
+		CloudWatchRole: jsii.Bool(true),
+		DeployOptions: &apigw.StageOptions{
+			StageName:            stage,
+			AccessLogDestination: apigw.NewLogGroupLogDestination(accessLogs),
+			AccessLogFormat: apigw.AccessLogFormat_JsonWithStandardFields(&apigw.JsonWithStandardFieldProps{
+				Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
+				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
+				Status: jsii.Bool(true), User: jsii.Bool(true),
+			}),
+			LoggingLevel:         apigw.MethodLoggingLevel_ERROR,
+			ThrottlingRateLimit:  orNumber(props.ThrottlingRateLimit, 50),
+			ThrottlingBurstLimit: orNumber(props.ThrottlingBurstLimit, 100),
+		},
+	})
+	nag.Suppress(a.RestApi, "AwsSolutions-IAM4",
+		"API Gateway's account-level CloudWatch role uses the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, the documented way to enable execution logging.",
+		"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+	validator := a.RestApi.AddRequestValidator(jsii.String("Validator"), &apigw.RequestValidatorOptions{
+		ValidateRequestParameters: jsii.Bool(true), ValidateRequestBody: jsii.Bool(true),
+	})
+	for _, r := range []struct {
+		typ    apigw.ResponseType
+		status string
+	}{{apigw.ResponseType_UNAUTHORIZED(), "401"}, {apigw.ResponseType_ACCESS_DENIED(), "403"}, {apigw.ResponseType_DEFAULT_4XX(), ""}, {apigw.ResponseType_DEFAULT_5XX(), ""}} {
+		opts := &apigw.GatewayResponseOptions{
+			Type:      r.typ,
+			Templates: &map[string]*string{"application/json": jsii.String(`{"message":$context.error.messageString,"status":"$context.error.responseType"}`)},
+		}
+		if r.status != "" {
+			opts.StatusCode = jsii.String(r.status)
+			opts.Templates = &map[string]*string{"application/json": jsii.String(`{"message":$context.error.messageString,"status":` + r.status + `}`)}
+		}
+		a.RestApi.AddGatewayResponse(jsii.String("Response"+r.status+*r.typ.ResponseType()), opts)
+	}
+
+	cacheTTL := props.AuthorizerCacheTTL
+	if cacheTTL == nil {
+		cacheTTL = awscdk.Duration_Seconds(jsii.Number(0))
+	}
+	auth := apigw.NewTokenAuthorizer(a, jsii.String("TokenAuthorizer"), &apigw.TokenAuthorizerProps{
+		Handler:         a.Authorizer.Function,
+		ResultsCacheTtl: cacheTTL,
+		IdentitySource:  jsii.String("method.request.header.Authorization"),
+		// Requests without a plausible bearer token get 401 without invoking the function.
+		ValidationRegex: jsii.String(`^[Bb]earer [-0-9A-Za-z_]+\.[-0-9A-Za-z_]+\.[-0-9A-Za-z_]+$`),
+	})
+	integration := apigw.NewLambdaIntegration(a.Handler.Function, nil)
+	protected := &apigw.MethodOptions{Authorizer: auth, AuthorizationType: apigw.AuthorizationType_CUSTOM, RequestValidator: validator}
+	root := a.RestApi.Root()
+	guest := root.AddResource(jsii.String("guest"), nil).AddMethod(jsii.String("GET"), integration, nil)
+	nag.Suppress(guest, "AwsSolutions-APIG4", "GET /guest is open by design (the reference's guest route); it returns no user data.")
+	nag.Suppress(guest, "AwsSolutions-COG4", "GET /guest is open by design (the reference's guest route); it returns no user data.")
+	methods := []apigw.Method{
+		root.AddResource(jsii.String("user"), nil).AddMethod(jsii.String("GET"), integration, protected),
+		root.AddResource(jsii.String("client"), nil).AddMethod(jsii.String("GET"), integration, protected),
+		root.AddResource(jsii.String("users"), nil).AddResource(jsii.String("{id}"), nil).AddMethod(jsii.String("GET"), integration, protected),
+		root.AddResource(jsii.String("auth"), nil).AddResource(jsii.String("logout"), nil).AddMethod(jsii.String("POST"), integration, protected),
+	}
+	if props.UpstreamURL != "" {
+		proxy := root.AddResource(jsii.String("proxy"), nil).AddResource(jsii.String("{proxy+}"), nil)
+		methods = append(methods, proxy.AddMethod(jsii.String("ANY"), apigw.NewHttpIntegration(jsii.String(props.UpstreamURL+"/{proxy}"), &apigw.HttpIntegrationProps{
+			HttpMethod: jsii.String("ANY"),
+			Options: &apigw.IntegrationOptions{RequestParameters: &map[string]*string{
+				"integration.request.path.proxy": jsii.String("method.request.path.proxy"),
+			}},
+		}), &apigw.MethodOptions{Authorizer: auth, AuthorizationType: apigw.AuthorizationType_CUSTOM, RequestValidator: validator,
+			RequestParameters: &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}}))
+	}
+	for _, m := range methods {
+		nag.Suppress(m, "AwsSolutions-COG4",
+			"The Lambda authorizer verifies Cognito user-pool JWTs itself and also rejects revoked tokens and applies owner/group/scope rules, which a Cognito authorizer cannot.")
+	}
+
+	if props.WAF != nil && *props.WAF {
+		a.WebACL = webACL(a)
+		wafv2.NewCfnWebACLAssociation(a, jsii.String("WebACLAssociation"), &wafv2.CfnWebACLAssociationProps{
+			ResourceArn: a.RestApi.DeploymentStage().StageArn(), WebAclArn: a.WebACL.AttrArn(),
+		})
+	} else {
+		nag.Suppress(a.RestApi, "AwsSolutions-APIG3", "AWS WAF is a per-environment cost decision (api.waf: true attaches a web ACL with AWS managed rule groups).")
+	}
+	return a
+}
+
+// Url is the API's invoke URL of the deployment stage.
+func (a *API) Url() *string { return a.RestApi.Url() }
+
+func (a *API) grant(f *gofunction.GoFunction, actions ...string) {
+	f.Role.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Actions: jsii.Strings(actions...), Resources: &[]*string{a.DenyList.TableArn()},
+	}))
+}
+
+// webACL blocks what AWS's baseline managed rule groups block.
+// Source: https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+func webACL(scope constructs.Construct) wafv2.CfnWebACL {
+	var rulesList []interface{}
+	for i, name := range []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"} {
+		rulesList = append(rulesList, &wafv2.CfnWebACL_RuleProperty{
+			Name:           jsii.String(name),
+			Priority:       jsii.Number(i),
+			OverrideAction: &wafv2.CfnWebACL_OverrideActionProperty{None: map[string]interface{}{}},
+			Statement: &wafv2.CfnWebACL_StatementProperty{ManagedRuleGroupStatement: &wafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
+				VendorName: jsii.String("AWS"), Name: jsii.String(name),
+			}},
+			VisibilityConfig: &wafv2.CfnWebACL_VisibilityConfigProperty{
+				CloudWatchMetricsEnabled: jsii.Bool(true), MetricName: jsii.String(name), SampledRequestsEnabled: jsii.Bool(true),
+			},
+		})
+	}
+	return wafv2.NewCfnWebACL(scope, jsii.String("WebACL"), &wafv2.CfnWebACLProps{
+		Scope:         jsii.String("REGIONAL"),
+		DefaultAction: &wafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]interface{}{}},
+		Rules:         &rulesList,
+		VisibilityConfig: &wafv2.CfnWebACL_VisibilityConfigProperty{
+			CloudWatchMetricsEnabled: jsii.Bool(true), MetricName: jsii.String("authstack-api"), SampledRequestsEnabled: jsii.Bool(true),
+		},
+	})
+}
+
+func (p *APIProps) validate() error {
+	if p == nil || p.Issuer == nil {
+		return fmt.Errorf("Issuer is required")
+	}
+	if len(p.ClientIds) == 0 {
+		return fmt.Errorf("ClientIds: at least one client is required")
+	}
+	if len(p.Rules) == 0 {
+		return fmt.Errorf("Rules are required (without them the authorizer allows nothing)")
+	}
+	if err := rules.Validate(p.Rules); err != nil {
+		return fmt.Errorf("Rules: %w", err)
+	}
+	if p.AdminGroup == "" {
+		return fmt.Errorf("AdminGroup is required")
+	}
+	if p.UpstreamURL != "" && !strings.HasPrefix(p.UpstreamURL, "https://") {
+		return fmt.Errorf("UpstreamURL: %q must be an https:// URL", p.UpstreamURL)
+	}
+	if p.AuthorizerCacheTTL != nil && !*p.AuthorizerCacheTTL.IsUnresolved() && *p.AuthorizerCacheTTL.ToSeconds(nil) > 3600 {
+		return fmt.Errorf("AuthorizerCacheTTL: at most 1 hour")
+	}
+	return nil
+}
+
+func orNumber(v *float64, def float64) *float64 {
+	if v == nil {
+		return jsii.Number(def)
+	}
+	return v
+}
