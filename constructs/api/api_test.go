@@ -1,0 +1,132 @@
+package api_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/constructs/api"
+	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/rules"
+)
+
+var testRules = []rules.Rule{
+	{Method: "GET", Path: "/user", TokenUse: rules.UseAny},
+	{Method: "GET", Path: "/users/{id}", Groups: []string{"admin"}, Owner: "id"},
+	{Method: "POST", Path: "/auth/logout"},
+	{Method: "ANY", Path: "/proxy/{proxy+}"},
+}
+
+func newAPI(t *testing.T, mutate func(*api.APIProps)) awscdk.Stack {
+	stack := cdktest.NewStack(t)
+	props := &api.APIProps{
+		Issuer: jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"), ClientIds: *jsii.Strings("c1", "c2"),
+		Rules: testRules, AdminGroup: "admin", UpstreamURL: "https://backend.example.com",
+	}
+	if mutate != nil {
+		mutate(props)
+	}
+	api.NewAPI(stack, jsii.String("Api"), props)
+	return stack
+}
+
+func TestRoutesAuthorizerAndDenyList(t *testing.T) {
+	tpl := assertions.Template_FromStack(newAPI(t, nil), nil)
+	// GIVEN the API THEN the authorizer is a TOKEN authorizer with no cache and a bearer regex
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Authorizer", map[string]interface{}{
+		"Type": "TOKEN", "AuthorizerResultTtlInSeconds": 0, "IdentitySource": "method.request.header.Authorization",
+		"IdentityValidationExpression": `^[Bb]earer [-0-9A-Za-z_]+\.[-0-9A-Za-z_]+\.[-0-9A-Za-z_]+$`,
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND /guest is open while the other routes use the authorizer
+	methods := tpl.FindResources(jsii.String("AWS::ApiGateway::Method"), nil)
+	open, custom := 0, 0
+	for _, m := range *methods {
+		props := (*m)["Properties"].(map[string]interface{})
+		switch props["AuthorizationType"] {
+		case "NONE":
+			open++
+		case "CUSTOM":
+			custom++
+		}
+	}
+	if open != 1 || custom != 5 {
+		t.Errorf("methods: %d open, %d custom; want 1 open (/guest) and 5 behind the authorizer", open, custom)
+	}
+	// AND the proxy forwards to the upstream
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Method", map[string]interface{}{
+		"HttpMethod":  "ANY",
+		"Integration": assertions.Match_ObjectLike(&map[string]interface{}{"Type": "HTTP_PROXY", "Uri": "https://backend.example.com/{proxy}"}),
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND the deny-list expires items, has PITR and deletion protection
+	if err := cdktest.Has(tpl, "AWS::DynamoDB::Table", map[string]interface{}{
+		"TimeToLiveSpecification":          map[string]interface{}{"AttributeName": "expiresAt", "Enabled": true},
+		"PointInTimeRecoverySpecification": map[string]interface{}{"PointInTimeRecoveryEnabled": true},
+		"DeletionProtectionEnabled":        true,
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND the authorizer gets the rules, issuer and client list; the deny-list TTL defaults to 30 days
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil))
+	for _, want := range []string{`AUTHSTACK_RULES`, `\"path\":\"/users/{id}\"`, `AUTHSTACK_ISSUER`, `AUTHSTACK_DENYLIST_TTL_SECONDS":"2592000"`, `AUTHSTACK_ADMIN_GROUP":"admin"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("functions lack %s", want)
+		}
+	}
+	// AND the authorizer may only read the deny-list, the handler only write it
+	pb, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil))
+	if !strings.Contains(string(pb), `"dynamodb:BatchGetItem"`) || !strings.Contains(string(pb), `["dynamodb:PutItem","dynamodb:UpdateItem"]`) || strings.Contains(string(pb), `"dynamodb:*"`) {
+		t.Errorf("deny-list grants: %s", pb)
+	}
+	// AND errors are JSON with 401/403
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::GatewayResponse", map[string]interface{}{"ResponseType": "UNAUTHORIZED", "StatusCode": "401"}); err != nil {
+		t.Error(err)
+	}
+	tpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACL"), jsii.Number(0))
+}
+
+func TestWAFAndNoProxy(t *testing.T) {
+	tpl := assertions.Template_FromStack(newAPI(t, func(p *api.APIProps) {
+		p.WAF = jsii.Bool(true)
+		p.UpstreamURL = ""
+		p.Rules = testRules[:3]
+	}), nil)
+	tpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACLAssociation"), jsii.Number(1))
+	if err := cdktest.Has(tpl, "AWS::WAFv2::WebACL", map[string]interface{}{
+		"Scope": "REGIONAL",
+		"Rules": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{"Name": "AWSManagedRulesCommonRuleSet"})}),
+	}); err != nil {
+		t.Error(err)
+	}
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::ApiGateway::Method"), nil))
+	if strings.Contains(string(b), "HTTP_PROXY") {
+		t.Error("proxy route exists without an upstream")
+	}
+}
+
+func TestInvalidProps(t *testing.T) {
+	cases := []struct {
+		mutate func(*api.APIProps)
+		want   string
+	}{
+		{func(p *api.APIProps) { p.Issuer = nil }, "Issuer is required"},
+		{func(p *api.APIProps) { p.ClientIds = nil }, "ClientIds"},
+		{func(p *api.APIProps) { p.Rules = nil }, "Rules are required"},
+		{func(p *api.APIProps) { p.Rules = []rules.Rule{{Method: "GET", Path: "nope"}} }, "Rules: rules[0]"},
+		{func(p *api.APIProps) { p.AdminGroup = "" }, "AdminGroup is required"},
+		{func(p *api.APIProps) { p.UpstreamURL = "http://backend" }, `UpstreamURL: "http://backend"`},
+		{func(p *api.APIProps) { p.AuthorizerCacheTTL = awscdk.Duration_Hours(jsii.Number(2)) }, "AuthorizerCacheTTL"},
+	}
+	for _, tc := range cases {
+		if msg := cdktest.Panics(func() { newAPI(t, tc.mutate) }); !strings.Contains(msg, "api Api: "+tc.want) {
+			t.Errorf("panic = %q; want %q", msg, tc.want)
+		}
+	}
+}
