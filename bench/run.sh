@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 N=${BENCH_COLDSTARTS:-30}
 
-fns="presignup userevents pretokengen custommessage migration"
+fns="presignup userevents pretokengen custommessage migration authorizer api"
 declare -A events=(
   [presignup]=testdata/events/reference/CognitoUserPreSignUp_Normal.json
   [userevents]=testdata/events/reference/CognitoUserSignIn_PostAuthentication.json
@@ -48,7 +48,9 @@ echo
 echo "\`go run ./bench/coldstart\` serves the Lambda Runtime API on 127.0.0.1, starts a fresh process, hands it one"
 echo "event and stops the clock at the first answer; $N cold starts each (host build, linux/$(go env GOARCH)). The"
 echo "user-events function runs with publishing off (SNS is a network call, outside the process's start-up)."
-echo "The migration function is not in this table: it always calls the legacy endpoint over the network."
+echo "The migration and API handler functions are not in this table: their first answer is a network call"
+echo "(the legacy endpoint; Cognito and DynamoDB on logout). Functions build their AWS SDK configuration from"
+echo "Lambda's environment (internal/awsenv): config.LoadDefaultConfig alone took about 3 ms per call here."
 echo "Peak RSS is the largest of the runs. Target: ≤ 10 ms for every trigger."
 echo
 echo "| function | runs | median ms | p95 ms | peak RSS MB |"
@@ -62,6 +64,13 @@ export AUTHSTACK_CLAIMS='{"rolesClaim":"roles"}'
 for f in presignup userevents pretokengen custommessage; do
   "$tmp/coldstart" -name "$f" -n "$N" -event "${events[$f]}" -- "$tmp/host/$f"
 done
+# The authorizer's whole success path: fetch the JWKS (served by the harness),
+# verify, look the token up in the deny-list (a local DynamoDB stand-in), answer.
+go run ./bench/jwt -emit "$tmp"
+"$tmp/coldstart" -name authorizer -n "$N" -event "$tmp/authorizer-event.json" -jwks "$tmp/jwks.json" \
+  -env "AUTHSTACK_ISSUER=https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1" -env "AUTHSTACK_JWKS_URL=http://{addr}/jwks.json" \
+  -env "AUTHSTACK_CLIENT_IDS=1example23456789abcdefghij" -env 'AUTHSTACK_RULES=[{"method":"GET","path":"/user"}]' \
+  -env "AUTHSTACK_DENYLIST_TABLE=denylist" -env "AWS_ENDPOINT_URL_DYNAMODB=http://{addr}/dynamodb/" -- "$tmp/host/authorizer"
 DOMAINS_FILE="$tmp/domains16k.txt" "$tmp/coldstart" -name "reference: Python list scan (python3 process)" -n "$N" \
   -event "${events[presignup]}" -- python3 bench/reference/presignup.py
 echo
@@ -80,6 +89,14 @@ echo
 echo '```'
 go test -bench . -benchmem -run '^$' ./internal/disposable ./internal/presignup ./internal/userevent ./internal/tokenclaims ./internal/custommessage 2>&1 | grep -E '^(Benchmark|ok|pkg)'
 echo '```'
+echo
+echo "## Token verification (issue 4)"
+echo
+echo "\`GOMAXPROCS=1 go run ./bench/jwt\`: the same 64 RSA-2048 access tokens and key set for every verifier, one"
+echo "core, in one run. The fresh path parses with goccy/go-json into typed claims and verifies with crypto/rsa;"
+echo "the JOSE library (jwx) handles the JWKS only, because its own parse-and-verify costs too much here (last row)."
+echo
+GOMAXPROCS=1 go run ./bench/jwt -seconds 2 -node "$(command -v node)"
 echo
 echo "## Memory"
 echo

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -24,6 +25,8 @@ func main() {
 	name := flag.String("name", "function", "name in the output row")
 	eventFile := flag.String("event", "", "event JSON to hand the function")
 	n := flag.Int("n", 30, "cold starts to measure")
+	flag.StringVar(&jwksFile, "jwks", "", "also serve this JWKS document at /jwks.json")
+	flag.Var(&extraEnv, "env", "KEY=VALUE for the function, {addr} replaced by the harness address (repeatable)")
 	flag.Parse()
 	if *eventFile == "" || flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: coldstart -event FILE [-n N] [-name NAME] -- COMMAND [ARGS...]")
@@ -46,6 +49,16 @@ func main() {
 	slices.Sort(times)
 	fmt.Printf("| %s | %d | %.1f | %.1f | %.1f |\n", *name, *n, ms(times[len(times)/2]), ms(times[len(times)*95/100]), float64(rss)/1024)
 }
+
+var (
+	jwksFile string
+	extraEnv envFlags
+)
+
+type envFlags []string
+
+func (e *envFlags) String() string     { return fmt.Sprint(*e) }
+func (e *envFlags) Set(v string) error { *e = append(*e, v); return nil }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
@@ -84,6 +97,19 @@ func once(event []byte, argv []string) (time.Duration, int64, error) {
 		w.WriteHeader(http.StatusAccepted)
 		answered <- "init error: " + string(b)
 	})
+	if jwksFile != "" {
+		jwks, err := os.ReadFile(jwksFile)
+		if err != nil {
+			return 0, 0, err
+		}
+		mux.HandleFunc("GET /jwks.json", func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) })
+		// A DynamoDB endpoint that finds nothing (an empty deny-list).
+		mux.HandleFunc("POST /dynamodb/", func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.Write([]byte(`{"Responses":{},"UnprocessedKeys":{}}`))
+		})
+	}
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(l)
 	defer srv.Close()
@@ -93,6 +119,9 @@ func once(event []byte, argv []string) (time.Duration, int64, error) {
 		"AWS_LAMBDA_RUNTIME_API="+l.Addr().String(),
 		"AWS_LAMBDA_FUNCTION_NAME=bench", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_LAMBDA_LOG_LEVEL=INFO",
 		"AWS_REGION=eu-west-1", "AWS_ACCESS_KEY_ID=bench", "AWS_SECRET_ACCESS_KEY=bench", "_HANDLER=bootstrap")
+	for _, kv := range extraEnv {
+		cmd.Env = append(cmd.Env, strings.ReplaceAll(kv, "{addr}", l.Addr().String()))
+	}
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

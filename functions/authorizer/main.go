@@ -7,16 +7,17 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/authstack/authstack/internal/authorizer"
+	"github.com/authstack/authstack/internal/awsenv"
 	"github.com/authstack/authstack/internal/denylist"
+	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/internal/telemetry"
 )
 
 func main() {
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := awsenv.Config(context.Background(), os.Getenv, "DYNAMODB")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -24,6 +25,11 @@ func main() {
 	h, err := authorizer.FromEnv(os.Getenv, list, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
 		log.Fatal(err)
+	}
+	// Fetch the signing keys while Lambda finishes init; the first request
+	// waits for this fetch instead of starting its own.
+	if keys, ok := h.Verifier.Keys.(*jwtverify.JWKS); ok {
+		go keys.Prefetch(context.Background())
 	}
 	lambda.Start(h.Handle)
 }

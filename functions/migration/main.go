@@ -7,15 +7,15 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/authstack/authstack/internal/awsenv"
 	"github.com/authstack/authstack/internal/migration"
 	"github.com/authstack/authstack/internal/telemetry"
 )
 
 func main() {
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := awsenv.Config(context.Background(), os.Getenv, "SECRETS_MANAGER")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,15 +8,15 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/authstack/authstack/internal/awsenv"
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/userevent"
 )
 
 func main() {
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := awsenv.Config(context.Background(), os.Getenv, "SNS")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -149,3 +149,21 @@ func or(d, def time.Duration) time.Duration {
 	}
 	return d
 }
+
+// Prefetch loads the key set now if it was never loaded, so the first
+// request does not wait for the network; functions call it in a goroutine
+// during init. Key waits for a fetch in flight rather than starting another.
+func (j *JWKS) Prefetch(ctx context.Context) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.keys != nil {
+		return nil
+	}
+	j.attempted = time.Now()
+	keys, err := j.fetch(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
+	}
+	j.keys, j.fetched = keys, time.Now()
+	return nil
+}

@@ -5,7 +5,8 @@
 // alg "none" and HMAC algorithms, is rejected.
 //
 // JWKS handling uses a kept JOSE library (lestrrat-go/jwx); the per-request
-// path decodes with encoding/base64 and encoding/json into typed claims and
+// path decodes with encoding/base64 and github.com/goccy/go-json (a faster
+// drop-in for encoding/json) into typed claims and
 // verifies with crypto/rsa, because measurement showed the libraries'
 // general parsing costs too much there (docs/BENCHMARKS.md). Verified tokens
 // are cached (bounded) so a token seen before skips the signature check but
@@ -15,15 +16,14 @@
 package jwtverify
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"slices"
 	"strings"
 	"sync"
@@ -123,8 +123,39 @@ type Verifier struct {
 	// Now is the clock. Default: time.Now.
 	Now func() time.Time
 
-	mu    sync.RWMutex
-	cache map[string]*Claims
+	mu      sync.RWMutex
+	cache   map[string]*Claims
+	headers map[string]header // decoded header segments (Cognito has one per key)
+}
+
+type header struct {
+	Alg string `json:"alg"`
+	Kid string `json:"kid"`
+}
+
+// maxHeaders bounds the decoded-header cache; headers are attacker-chosen.
+const maxHeaders = 16
+
+// header decodes a header segment, remembering the well-formed RS256 ones.
+func (v *Verifier) header(seg string) (header, error) {
+	v.mu.RLock()
+	h, ok := v.headers[seg]
+	v.mu.RUnlock()
+	if ok {
+		return h, nil
+	}
+	if err := decodeSegment(seg, &h); err != nil {
+		return h, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	if h.Alg == "RS256" && h.Kid != "" {
+		v.mu.Lock()
+		if v.headers == nil || len(v.headers) >= maxHeaders {
+			v.headers = map[string]header{}
+		}
+		v.headers[seg] = h
+		v.mu.Unlock()
+	}
+	return h, nil
 }
 
 // Verify checks token and returns its claims. use is Access, ID or Any.
@@ -158,12 +189,9 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
 	if dot1 <= 0 || dot2 == dot1 || dot2 == len(token)-1 || strings.IndexByte(token[dot1+1:dot2], '.') >= 0 {
 		return nil, fmt.Errorf("%w: not three segments", ErrMalformed)
 	}
-	var header struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}
-	if err := decodeSegment(token[:dot1], &header); err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	header, err := v.header(token[:dot1])
+	if err != nil {
+		return nil, err
 	}
 	if header.Alg != "RS256" {
 		return nil, fmt.Errorf("%w: %q", ErrAlgorithm, header.Alg)
@@ -175,16 +203,26 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := b64.DecodeString(token[dot2+1:])
-	if err != nil || len(sig) != key.Size() {
+	raw := []byte(token) // one copy, sliced for the digest and the decoders
+	var sigBuf [512]byte // RSA-4096 at most
+	if b64.DecodedLen(len(raw)-dot2-1) > len(sigBuf) {
+		return nil, fmt.Errorf("%w: signature too long", ErrSignature)
+	}
+	n, err := b64.Decode(sigBuf[:], raw[dot2+1:])
+	if err != nil || n != key.Size() {
 		return nil, fmt.Errorf("%w: signature encoding", ErrSignature)
 	}
-	digest := sha256.Sum256([]byte(token[:dot2]))
-	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
+	digest := sha256.Sum256(raw[:dot2])
+	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sigBuf[:n]); err != nil {
 		return nil, ErrSignature
 	}
+	payload := make([]byte, b64.DecodedLen(dot2-dot1-1))
+	n, err = b64.Decode(payload, raw[dot1+1:dot2])
+	if err != nil || n == 0 || payload[0] != '{' {
+		return nil, fmt.Errorf("%w: payload is not a base64url JSON object", ErrMalformed)
+	}
 	c := new(Claims)
-	if err := decodeSegment(token[dot1+1:dot2], c); err != nil {
+	if err := json.Unmarshal(payload[:n], c); err != nil {
 		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
 	}
 	if c.Issuer != v.Issuer {
@@ -270,8 +308,7 @@ func decodeSegment(seg string, v interface{}) error {
 	if len(b) == 0 || b[0] != '{' {
 		return errors.New("not a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	return dec.Decode(v)
+	return json.Unmarshal(b, v)
 }
 
 // Bearer extracts the token from an Authorization header value

@@ -102,6 +102,7 @@ func TestHostileCorpus(t *testing.T) {
 		{"tampered payload", tampered, Any, ErrSignature},
 		{"truncated", valid[:len(valid)-10], Any, ErrSignature},
 		{"signature removed", parts[0] + "." + parts[1] + ".", Any, ErrMalformed},
+		{"huge signature", parts[0] + "." + parts[1] + "." + strings.Repeat("A", 4000), Any, ErrSignature},
 		{"two segments", parts[0] + "." + parts[1], Any, ErrMalformed},
 		{"four segments", valid + ".x", Any, ErrMalformed},
 		{"empty", "", Any, ErrMalformed},
@@ -232,4 +233,17 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("accepted a token that is not the valid seed: %q (%+v)", token, c)
 		}
 	})
+}
+
+func BenchmarkVerifyFresh(b *testing.B) {
+	v := verifier(b)
+	v.CacheSize = -1
+	v.Now = time.Now
+	token := jwttest.Sign(jwttest.AccessClaims(time.Now()), "kid-1", jwttest.Keys()[0])
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.Verify(context.Background(), token, Access); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
