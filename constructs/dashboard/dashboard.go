@@ -104,6 +104,9 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 		graph("Sign-up rejections by reason", d.rejections(telemetry.ReasonDisposableEmail),
 			d.rejections(telemetry.ReasonMalformedEmail), d.rejections(telemetry.ReasonMissingEmail)),
 		graph("User events not published", d.Metric(telemetry.PublishFailures)),
+		graph("API authorizer decisions", d.Metric(telemetry.AuthorizerAllowed).With(&cw.MetricOptions{Label: jsii.String("allowed")}),
+			d.denials(), d.Metric(telemetry.SignOuts).With(&cw.MetricOptions{Label: jsii.String("sign-outs")})),
+		graph("API authorizer failing closed", d.failures("JWKS"), d.failures("DenyList")),
 	)
 	alarm := func(cid, description string, metric cw.IMetric, threshold float64) {
 		a := cw.NewAlarm(d, jsii.String(cid), &cw.AlarmProps{
@@ -119,6 +122,8 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 		d.Alarms = append(d.Alarms, a)
 	}
 	alarm("PublishFailuresAlarm", "User events could not be published to SNS after retries", d.Metric(telemetry.PublishFailures), 1)
+	alarm("AuthorizerJwksAlarm", "The API authorizer cannot reach the user pool's JWKS and is denying every request", d.failures("JWKS"), 1)
+	alarm("AuthorizerDenyListAlarm", "The API authorizer cannot read the deny-list and is denying every request", d.failures("DenyList"), 1)
 
 	limitMs := *limit.ToMilliseconds(nil)
 	for i, f := range props.Functions {
@@ -155,6 +160,21 @@ func (d *Dashboard) Metric(name string, dims ...string) cw.Metric {
 		Namespace: jsii.String(telemetry.Namespace), MetricName: jsii.String(name), DimensionsMap: &m,
 		Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5)),
 	})
+}
+
+// denials sums the authorizer's refusals over every reason.
+func (d *Dashboard) denials() cw.IMetric {
+	return cw.NewMathExpression(&cw.MathExpressionProps{
+		Expression: jsii.String(fmt.Sprintf(`SUM(SEARCH('{%s,%s,%s} MetricName="%s" %s="%s"', 'Sum', 300))`,
+			telemetry.Namespace, telemetry.DimStack, telemetry.DimReason, telemetry.AuthorizerDenied, telemetry.DimStack, *d.stack)),
+		Label:  jsii.String("refused (401)"),
+		Period: awscdk.Duration_Minutes(jsii.Number(5)),
+	})
+}
+
+// failures is the authorizer's fail-closed count for one dependency.
+func (d *Dashboard) failures(dependency string) cw.Metric {
+	return d.Metric(telemetry.AuthorizerFailures, telemetry.DimReason, dependency)
 }
 
 // rejections is the rejection count for one reason, labelled with the reason.

@@ -23,9 +23,10 @@ func TestDashboardAndAlarms(t *testing.T) {
 		AlarmEmails: []string{"ops@example.com"},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
-	// THEN 1 publish-failure alarm + 3 per function, all notifying the ops topic on alarm and OK
-	tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(4))
-	if len(d.Alarms) != 4 {
+	// THEN 1 publish-failure alarm, 2 authorizer ones, and 3 per function, all notifying the ops topic on alarm and OK
+	// (+ 2 authorizer fail-closed alarms)
+	tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(6))
+	if len(d.Alarms) != 6 {
 		t.Errorf("Alarms = %d", len(d.Alarms))
 	}
 	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
@@ -34,6 +35,12 @@ func TestDashboardAndAlarms(t *testing.T) {
 		"Threshold":  1, "TreatMissingData": "notBreaching",
 		"AlarmActions": []interface{}{map[string]interface{}{"Ref": assertions.Match_AnyValue()}},
 		"OKActions":    []interface{}{map[string]interface{}{"Ref": assertions.Match_AnyValue()}},
+	}); err != nil {
+		t.Error(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
+		"MetricName": telemetry.AuthorizerFailures,
+		"Dimensions": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{"Name": "Reason", "Value": "DenyList"}}),
 	}); err != nil {
 		t.Error(err)
 	}
