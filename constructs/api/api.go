@@ -188,7 +188,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	}{{apigw.ResponseType_UNAUTHORIZED(), "401"}, {apigw.ResponseType_ACCESS_DENIED(), "403"}, {apigw.ResponseType_DEFAULT_4XX(), ""}, {apigw.ResponseType_DEFAULT_5XX(), ""}} {
 		opts := &apigw.GatewayResponseOptions{
 			Type:      r.typ,
-			Templates: &map[string]*string{"application/json": jsii.String(`{"message":$context.error.messageString,"status":"$context.error.responseType"}`)},
+			Templates: &map[string]*string{"application/json": jsii.String(`{"message":$context.error.messageString,"error":"$context.error.responseType"}`)},
 		}
 		if r.status != "" {
 			opts.StatusCode = jsii.String(r.status)
