@@ -28,6 +28,7 @@ import (
 	"github.com/authstack/authstack/constructs/triggers"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
+	"github.com/authstack/authstack/internal/kmskey"
 )
 
 // AuthStackProps configures an AuthStack.
@@ -145,7 +146,11 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	s.Groups = groups.NewGroups(s, jsii.String("Groups"), &groups.GroupsProps{
 		UserPool: pool, Groups: specs, RolePrincipal: s.IdentityPool.AuthenticatedPrincipal(),
 	})
-	s.Triggers = triggers.NewTriggers(s, jsii.String("Triggers"), triggersProps(s, cfg))
+	// One key for every log group of the stack (functions and API access logs).
+	logKey := kmskey.NewForLogs(s, "LogKey", "the log groups of "+cfg.StackName())
+	tp := triggersProps(s, cfg)
+	tp.LogKey = logKey
+	s.Triggers = triggers.NewTriggers(s, jsii.String("Triggers"), tp)
 	clientIDs := []*string{s.ResourceServer.MachineClient.UserPoolClientId()}
 	for _, c := range s.AppClients {
 		clientIDs = append(clientIDs, c.UserPoolClientId())
@@ -161,6 +166,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		WAF:                  jsii.Bool(cfg.API.WAF),
 		LogLevel:             lambda.ApplicationLogLevel(cfg.LogLevel),
 		LogRetention:         retention(cfg.LogRetentionDays),
+		LogKey:               logKey,
 	})
 	var fns []dashboard.Function
 	for _, f := range s.Triggers.Functions() {

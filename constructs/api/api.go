@@ -23,6 +23,7 @@ import (
 	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	dynamodb "github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	wafv2 "github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
@@ -74,6 +75,9 @@ type APIProps struct {
 	// access logs. Default: INFO, three months.
 	LogLevel     lambda.ApplicationLogLevel
 	LogRetention logs.RetentionDays
+	// LogKey encrypts the access logs and the functions' log groups; it must
+	// allow CloudWatch Logs (kmskey.NewForLogs). Default: a new key.
+	LogKey kms.IKey
 }
 
 // API is the L3 construct.
@@ -97,7 +101,10 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	}
 	a := &API{}
 	constructs.NewConstruct_Override(a, scope, id)
-	logKey := kmskey.NewForLogs(a, "LogKey", "the logs of the API "+*a.Node().Path())
+	logKey := props.LogKey
+	if logKey == nil {
+		logKey = kmskey.NewForLogs(a, "LogKey", "the logs of the API "+*a.Node().Path())
+	}
 	retention := props.LogRetention
 	if retention == "" {
 		retention = logs.RetentionDays_THREE_MONTHS

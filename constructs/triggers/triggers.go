@@ -81,6 +81,9 @@ type TriggersProps struct {
 	LogRetention logs.RetentionDays
 	// MemorySize of every function in MB. Default: 256.
 	MemorySize *float64
+	// LogKey encrypts the functions' log groups; it must allow CloudWatch
+	// Logs (kmskey.NewForLogs). Default: a new key.
+	LogKey kms.IKey
 }
 
 // Named is a function with the name dashboards show.
@@ -93,7 +96,7 @@ type Named struct {
 type Triggers struct {
 	constructs.Construct
 	// LogKey encrypts every function's log group.
-	LogKey kms.Key
+	LogKey kms.IKey
 	// PreSignUp, UserEvents, CustomMessage are always present;
 	// PreTokenGeneration and Migration may be nil.
 	PreSignUp, UserEvents, CustomMessage, PreTokenGeneration, Migration *gofunction.GoFunction
@@ -107,7 +110,10 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 	}
 	t := &Triggers{}
 	constructs.NewConstruct_Override(t, scope, id)
-	t.LogKey = kmskey.NewForLogs(t, "LogKey", "the log groups of the triggers of "+*t.Node().Path())
+	t.LogKey = props.LogKey
+	if t.LogKey == nil {
+		t.LogKey = kmskey.NewForLogs(t, "LogKey", "the log groups of the triggers of "+*t.Node().Path())
+	}
 	stack := awscdk.Stack_Of(t).StackName()
 	newFn := func(cid, entry, description string, env map[string]string) *gofunction.GoFunction {
 		vars := map[string]*string{telemetry.EnvStack: stack}
