@@ -171,9 +171,6 @@ func header(h map[string]string, name string) string {
 
 func reply(status int, r Response) events.APIGatewayProxyResponse {
 	r.Status = status
-	if r.Identity == nil && status == http.StatusOK && r.Message == "" {
-		r.Message = "OK"
-	}
 	b, _ := json.Marshal(r)
 	return events.APIGatewayProxyResponse{
 		StatusCode: status,

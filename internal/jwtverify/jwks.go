@@ -65,13 +65,10 @@ func (j *JWKS) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 		}
 		return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
 	}
-	j.attempted = now
-	keys, err := j.fetch(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
+	if err := j.load(ctx, now); err != nil {
+		return nil, err
 	}
-	j.keys, j.fetched = keys, now
-	if k, ok := keys[kid]; ok {
+	if k, ok := j.keys[kid]; ok {
 		return k, nil
 	}
 	return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
@@ -159,11 +156,16 @@ func (j *JWKS) Prefetch(ctx context.Context) error {
 	if j.keys != nil {
 		return nil
 	}
-	j.attempted = time.Now()
+	return j.load(ctx, time.Now())
+}
+
+// load fetches the key set and stores it; j.mu must be held.
+func (j *JWKS) load(ctx context.Context, now time.Time) error {
+	j.attempted = now
 	keys, err := j.fetch(ctx)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
 	}
-	j.keys, j.fetched = keys, time.Now()
+	j.keys, j.fetched = keys, now
 	return nil
 }
