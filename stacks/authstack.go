@@ -156,7 +156,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		clientIDs = append(clientIDs, c.UserPoolClientId())
 	}
 	s.API = api.NewAPI(s, jsii.String("Api"), &api.APIProps{
-		Issuer: s.UserPool.IssuerUrl(), JwksUrl: s.UserPool.JwksUrl(), ClientIds: clientIDs,
+		Issuer: s.UserPool.IssuerUrl(), ClientIds: clientIDs,
 		Rules: cfg.APIRules(), AdminGroup: cfg.API.AdminGroup, UpstreamURL: cfg.API.UpstreamURL,
 		// Deny-list items must outlive every token they deny: the refresh token is the longest.
 		DenyListTTL:          awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
@@ -186,11 +186,11 @@ func (s *AuthStack) addOutputs() {
 	out := func(name, description string, value *string) {
 		awscdk.NewCfnOutput(s, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
 	}
-	out("UserPoolId", "Cognito user pool id", s.UserPool.UserPoolId())
+	out("UserPoolId", "Cognito user pool id (REGION_xxxxxxxxx)", s.UserPool.UserPoolId())
 	out("UserPoolArn", "Cognito user pool ARN", s.UserPool.UserPoolArn())
-	out("IssuerUrl", "OIDC issuer of the pool's tokens (iss claim)", s.UserPool.IssuerUrl())
-	out("JwksUrl", "JSON Web Key Set that verifies the pool's tokens", s.UserPool.JwksUrl())
-	out("HostedUiBaseUrl", "Hosted UI and OAuth2 endpoints base URL", s.HostedDomain.BaseUrl())
+	out("IssuerUrl", "OIDC issuer of the pool's tokens, exactly the iss claim (https://cognito-idp.REGION.amazonaws.com/POOL_ID)", s.UserPool.IssuerUrl())
+	out("JwksUrl", "JSON Web Key Set that verifies the pool's tokens (IssuerUrl/.well-known/jwks.json)", s.UserPool.JwksUrl())
+	out("HostedUiBaseUrl", "Hosted UI and OAuth2 endpoints base URL (https://, no trailing slash)", s.HostedDomain.BaseUrl())
 	for i, c := range s.AppClients {
 		name := pascal(s.Config.AppClients[i].Name)
 		out(name+"ClientId", "App client id of the "+s.Config.AppClients[i].Name+" client", c.UserPoolClientId())
@@ -202,7 +202,7 @@ func (s *AuthStack) addOutputs() {
 	out("StorageBucketName", "Per-identity storage bucket", s.IdentityPool.Bucket.BucketName())
 	out("UserEventsTopicArn", "SNS topic of user events", s.UserEvents.TopicArn())
 	out("AlarmTopicArn", "SNS topic the alarms notify", s.Dashboard.AlarmTopic.TopicArn())
-	out("ApiUrl", "REST API invoke URL", s.API.Url())
+	out("ApiUrl", "REST API invoke URL of the stage (https://, trailing slash)", s.API.Url())
 	out("DenyListTableName", "DynamoDB deny-list of signed-out sessions and users", s.API.DenyList.TableName())
 	out("DashboardName", "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
 }

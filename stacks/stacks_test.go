@@ -17,6 +17,7 @@ import (
 
 	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/stacks"
 )
 
@@ -164,6 +165,69 @@ func TestOutputsAndTags(t *testing.T) {
 		"Scopes":     []interface{}{map[string]interface{}{"ScopeName": "client", "ScopeDescription": assertions.Match_AnyValue()}},
 	}); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
+	// GIVEN the development stack deployed in eu-west-1, with the user pool's
+	// documented attribute values (ProviderURL carries its own https://)
+	_, ss := synthAll(t)
+	s := ss[0]
+	tpl := assertions.Template_FromStack(s, nil)
+	pools := *tpl.FindResources(jsii.String("AWS::Cognito::UserPool"), nil)
+	if len(pools) != 1 {
+		t.Fatalf("%d user pools; want 1", len(pools))
+	}
+	var d cdktest.Deployed
+	d.Commercial("eu-west-1")
+	for id := range pools {
+		d.CognitoUserPool(id, "eu-west-1", "eu-west-1_AbCdEf123")
+	}
+	const issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+
+	// WHEN CloudFormation resolves the environment of the functions that
+	// verify tokens, and they read it as they do at start-up
+	checked := 0
+	for id, fn := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+		vars, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})["Variables"].(map[string]interface{})
+		if _, ok := vars[jwtverify.EnvIssuer]; !ok {
+			continue
+		}
+		checked++
+		env := map[string]string{}
+		for name, v := range vars {
+			if name != jwtverify.EnvIssuer && name != jwtverify.EnvJWKSURL {
+				continue
+			}
+			got, err := d.Resolve(v)
+			if err != nil {
+				t.Fatalf("%s %s: %v", id, name, err)
+			}
+			env[name] = got
+		}
+		env[jwtverify.EnvClientIDs] = "client"
+		v, err := jwtverify.FromEnv(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		// THEN they expect the iss claim verbatim and fetch Cognito's key set
+		if v.Issuer != issuer {
+			t.Errorf("%s: issuer %q; want %q", id, v.Issuer, issuer)
+		}
+		if got := v.Keys.(*jwtverify.JWKS).URL; got != issuer+"/.well-known/jwks.json" {
+			t.Errorf("%s: key set URL %q; want %q", id, got, issuer+"/.well-known/jwks.json")
+		}
+	}
+	if checked != 2 {
+		t.Errorf("found %d functions that verify tokens; want 2 (authorizer and API handler)", checked)
+	}
+	// AND the outputs name the same issuer and key set
+	for name, w := range map[string]string{"IssuerUrl": issuer, "JwksUrl": issuer + "/.well-known/jwks.json"} {
+		out := *(*tpl.FindOutputs(jsii.String(name), nil))[name]
+		got, err := d.Resolve(out["Value"])
+		if err != nil || got != w {
+			t.Errorf("output %s = %q, %v; want %q", name, got, err, w)
+		}
 	}
 }
 

@@ -43,9 +43,16 @@ import (
 
 // APIProps configures an API.
 type APIProps struct {
-	// Issuer is the user pool's issuer URL (UserPool.IssuerUrl()). Required.
+	// Issuer is the user pool's issuer URL, exactly as the tokens' iss claim
+	// spells it: https://cognito-idp.REGION.amazonaws.com/POOL_ID
+	// (UserPool.IssuerUrl()). Required.
 	Issuer *string
-	// JwksUrl is the pool's key set URL. Default: Issuer + "/.well-known/jwks.json".
+	// JwksUrl is the pool's key set URL, for keys served somewhere other
+	// than Cognito's public endpoint.
+	// Default: Issuer + "/.well-known/jwks.json", or, when the functions have
+	// an AWS endpoint override (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+	// then AWS_ENDPOINT_URL), ENDPOINT/POOL_ID/.well-known/jwks.json (an
+	// emulator's); the iss claim must equal Issuer either way.
 	JwksUrl *string
 	// ClientIds are the app clients whose tokens are accepted. Required.
 	ClientIds []*string
@@ -125,16 +132,16 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 
 	rulesJSON, _ := json.Marshal(props.Rules)
 	clientIDs := awscdk.Fn_Join(jsii.String(","), &props.ClientIds)
-	jwks := props.JwksUrl
-	if jwks == nil {
-		jwks = awscdk.Fn_Join(jsii.String(""), &[]*string{props.Issuer, jsii.String("/.well-known/jwks.json")})
-	}
 	common := map[string]*string{
 		telemetry.EnvStack:          awscdk.Stack_Of(a).StackName(),
 		jwtverify.EnvIssuer:         props.Issuer,
-		jwtverify.EnvJWKSURL:        jwks,
 		jwtverify.EnvClientIDs:      clientIDs,
 		authorizer.EnvDenyListTable: a.DenyList.TableName(),
+	}
+	if props.JwksUrl != nil {
+		// Without it the functions derive the key set URL from the issuer
+		// (or from an AWS endpoint override: jwtverify.KeySetURL).
+		common[jwtverify.EnvJWKSURL] = props.JwksUrl
 	}
 	fn := func(cid, entry, description string, extra map[string]*string) *gofunction.GoFunction {
 		env := map[string]*string{}
@@ -253,7 +260,8 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	return a
 }
 
-// Url is the API's invoke URL of the deployment stage.
+// Url is the invoke URL of the API's deployment stage, with its scheme and a
+// trailing slash: https://API_ID.execute-api.REGION.URL_SUFFIX/STAGE/.
 func (a *API) Url() *string { return a.RestApi.Url() }
 
 func (a *API) grant(f *gofunction.GoFunction, actions ...string) {

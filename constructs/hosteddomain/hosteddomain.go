@@ -54,11 +54,14 @@ func NewHostedDomain(scope constructs.Construct, id *string, props *HostedDomain
 	return d
 }
 
-// BaseUrl is the domain's base URL, e.g. https://auth-test.auth.eu-west-1.amazoncognito.com.
+// BaseUrl is the domain's base URL with its scheme and without a trailing
+// slash: https://PREFIX.auth.REGION.amazoncognito.com (aws-cdk-lib builds it
+// from the domain's Ref, the prefix, and the stack's region).
 func (d *HostedDomain) BaseUrl() *string { return d.Domain.BaseUrl(nil) }
 
 // SignInUrl is the hosted UI sign-in URL of client, redirecting to redirectUri
-// (one of the client's callback URLs) after sign-in.
+// (one of the client's callback URLs) after sign-in:
+// BaseUrl + "/login?client_id=CLIENT_ID&response_type=code&redirect_uri=URI".
 func (d *HostedDomain) SignInUrl(client cognito.UserPoolClient, redirectUri *string) *string {
 	return d.Domain.SignInUrl(client, &cognito.SignInUrlOptions{RedirectUri: redirectUri})
 }

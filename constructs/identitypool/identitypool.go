@@ -120,7 +120,8 @@ func NewIdentityPool(scope constructs.Construct, id *string, props *IdentityPool
 	return p
 }
 
-// IdentityPoolId is the identity pool's id.
+// IdentityPoolId is the identity pool's id, REGION:UUID (the Ref of
+// AWS::Cognito::IdentityPool).
 func (p *IdentityPool) IdentityPoolId() *string { return p.Pool.IdentityPoolId() }
 
 // AuthenticatedPrincipal is the web-identity principal of signed-in users of
@@ -206,8 +207,12 @@ func (p *IdentityPool) grantStorage(role iam.IRole, owner bool) {
 		findings...)
 }
 
+// viaS3 limits KMS use to requests S3 makes on the caller's behalf in this
+// region: kms:ViaService is the service endpoint, s3.REGION.URL_SUFFIX
+// (amazonaws.com, or amazonaws.com.cn in the China partition).
+// Source: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
 func viaS3() *map[string]interface{} {
 	return &map[string]interface{}{"StringEquals": map[string]interface{}{
-		"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("s3."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")}),
+		"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("s3."), awscdk.Aws_REGION(), jsii.String("."), awscdk.Aws_URL_SUFFIX()}),
 	}}
 }

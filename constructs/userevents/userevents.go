@@ -49,7 +49,8 @@ func NewUserEvents(scope constructs.Construct, id *string, props *UserEventsProp
 	return e
 }
 
-// TopicArn is the topic's ARN.
+// TopicArn is the topic's ARN, arn:PARTITION:sns:REGION:ACCOUNT:NAME (the
+// Ref of AWS::SNS::Topic).
 func (e *UserEvents) TopicArn() *string { return e.Topic.TopicArn() }
 
 // GrantPublish lets grantee publish to the topic: sns:Publish on the topic

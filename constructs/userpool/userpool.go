@@ -154,22 +154,47 @@ func NewUserPool(scope constructs.Construct, id *string, props *UserPoolProps) *
 	return u
 }
 
-// UserPoolId is the pool's id (region_xxxx).
+// UserPoolId is the pool's id, in the form REGION_xxxxxxxxx (no scheme, no
+// host): the resource's Ref.
 func (u *UserPool) UserPoolId() *string { return u.Pool.UserPoolId() }
 
-// UserPoolArn is the pool's ARN.
+// UserPoolArn is the pool's ARN (arn:PARTITION:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID).
 func (u *UserPool) UserPoolArn() *string { return u.Pool.UserPoolArn() }
 
-// IssuerUrl is the OIDC issuer of the pool's tokens (the "iss" claim):
-// https://cognito-idp.REGION.amazonaws.com/POOL_ID.
+// IssuerUrl is the OIDC issuer of the pool's tokens, exactly as the "iss"
+// claim spells it: https://cognito-idp.REGION.URL_SUFFIX/POOL_ID (scheme
+// included, no trailing slash).
+//
+// It is built from AWS::Region, AWS::URLSuffix and the pool id, as
+// aws-cdk-lib builds identity-pool provider names, and never from the
+// pool's attributes: Fn::GetAtt ProviderURL already carries the https://
+// scheme (aws/aws-cdk#22951), ProviderName has none, and not every
+// CloudFormation implementation models either.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
 func (u *UserPool) IssuerUrl() *string {
-	return awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://"), u.Pool.UserPoolProviderUrl()})
+	return IssuerUrl(awscdk.Stack_Of(u.Pool), u.Pool.UserPoolId())
 }
 
-// JwksUrl is the URL of the pool's JSON Web Key Set, which verifies its tokens.
-func (u *UserPool) JwksUrl() *string {
-	return awscdk.Fn_Join(jsii.String(""), &[]*string{u.IssuerUrl(), jsii.String("/.well-known/jwks.json")})
+// JwksUrl is the URL of the pool's JSON Web Key Set, which verifies its
+// tokens: IssuerUrl + "/.well-known/jwks.json".
+func (u *UserPool) JwksUrl() *string { return JwksUrl(u.IssuerUrl()) }
+
+// IssuerUrl is the issuer of the tokens of the user pool poolID in stack's
+// region and partition (https://cognito-idp.REGION.URL_SUFFIX/POOL_ID); use
+// it for pools imported by id.
+func IssuerUrl(stack awscdk.Stack, poolID *string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("https://cognito-idp."), stack.Region(), jsii.String("."), stack.UrlSuffix(), jsii.String("/"), poolID,
+	})
 }
+
+// JwksUrl is the key set URL of the issuer issuer: issuer + "/.well-known/jwks.json".
+func JwksUrl(issuer *string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{issuer, jsii.String(JwksPath)})
+}
+
+// JwksPath is where Cognito serves a pool's key set, relative to its issuer.
+const JwksPath = "/.well-known/jwks.json"
 
 // DefaultStandardAttributes is the reference design's schema: name, email
 // (required) and phone_number, all mutable.

@@ -147,17 +147,53 @@ func TestInvalidPropsPanicWithClearMessage(t *testing.T) {
 	}
 }
 
-func TestIssuerAndJwksUrls(t *testing.T) {
-	stack := cdktest.NewStack(t)
+func TestIssuerAndJwksUrlsResolveToTheIssClaim(t *testing.T) {
+	// GIVEN a pool in an environment-agnostic stack (region and URL suffix are tokens)
+	app := cdktest.NewApp(t)
+	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
 	up := userpool.NewUserPool(stack, jsii.String("Pool"), nil)
+	awscdk.NewCfnOutput(stack, jsii.String("Issuer"), &awscdk.CfnOutputProps{Value: up.IssuerUrl()})
 	awscdk.NewCfnOutput(stack, jsii.String("Jwks"), &awscdk.CfnOutputProps{Value: up.JwksUrl()})
 	tpl := assertions.Template_FromStack(stack, nil)
-	out := tpl.FindOutputs(jsii.String("Jwks"), nil)
-	got := jsonString(t, (*out)["Jwks"])
 	poolID := *stack.GetLogicalId(up.Pool.Node().DefaultChild().(awscdk.CfnElement))
-	for _, want := range []string{`"https://"`, `"/.well-known/jwks.json"`, `"Fn::GetAtt":["` + poolID + `","ProviderURL"]`} {
-		if !strings.Contains(got, want) {
-			t.Errorf("JwksUrl output = %s; want it to contain %s", got, want)
+
+	// WHEN CloudFormation resolves them with the pool's documented attribute
+	// values (ProviderURL already starts with https://)
+	var d cdktest.Deployed
+	d.Commercial("us-east-2")
+	d.CognitoUserPool(poolID, "us-east-2", "us-east-2_123456789")
+
+	// THEN they are exactly the iss claim Cognito writes and its key set URL
+	// (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html)
+	for name, want := range map[string]string{
+		"Issuer": "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_123456789",
+		"Jwks":   "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_123456789/.well-known/jwks.json",
+	} {
+		out := *(*tpl.FindOutputs(jsii.String(name), nil))[name]
+		got, err := d.Resolve(out["Value"])
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
+		if got != want {
+			t.Errorf("%s resolves to %q; want %q", name, got, want)
+		}
+	}
+}
+
+func TestResolveCatchesAProviderURLPrefixedWithScheme(t *testing.T) {
+	// GIVEN the join the first version of IssuerUrl made ("https://" + ProviderURL)
+	var d cdktest.Deployed
+	d.Commercial("us-east-2")
+	d.CognitoUserPool("Pool", "us-east-2", "us-east-2_123456789")
+	buggy := map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
+		"https://", map[string]interface{}{"Fn::GetAtt": []interface{}{"Pool", "ProviderURL"}},
+	}}}
+	// WHEN it is resolved THEN the doubled scheme shows (the test above would fail on it)
+	got, err := d.Resolve(buggy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "https://https://cognito-idp.us-east-2.amazonaws.com/us-east-2_123456789" {
+		t.Errorf("Resolve = %q; the documented ProviderURL carries its own scheme", got)
 	}
 }

@@ -23,11 +23,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
+	"net"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
 
 // Errors, wrapped with detail; test with errors.Is.
@@ -323,10 +326,16 @@ func Bearer(header string) (string, bool) {
 const (
 	// EnvIssuer is the user pool's issuer URL.
 	EnvIssuer = "AUTHSTACK_ISSUER"
-	// EnvJWKSURL is the key set URL. Default: EnvIssuer + "/.well-known/jwks.json".
+	// EnvJWKSURL is the key set URL. Default: see KeySetURL.
 	EnvJWKSURL = "AUTHSTACK_JWKS_URL"
 	// EnvClientIDs lists the accepted app clients, comma-separated.
 	EnvClientIDs = "AUTHSTACK_CLIENT_IDS"
+	// EnvCognitoEndpoint and EnvEndpoint are the AWS SDK's endpoint
+	// overrides for Cognito user pools and for every service, in the order
+	// the SDK reads them.
+	// Source: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+	EnvCognitoEndpoint = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
+	EnvEndpoint        = "AWS_ENDPOINT_URL"
 )
 
 // FromEnv builds a Verifier (with a JWKS key source) from the environment.
@@ -335,9 +344,9 @@ func FromEnv(getenv func(string) string) (*Verifier, error) {
 	if !strings.HasPrefix(issuer, "https://") {
 		return nil, fmt.Errorf("jwtverify: %s=%q must be an https:// issuer URL", EnvIssuer, issuer)
 	}
-	jwks := getenv(EnvJWKSURL)
-	if jwks == "" {
-		jwks = strings.TrimSuffix(issuer, "/") + "/.well-known/jwks.json"
+	jwks, err := KeySetURL(getenv, issuer)
+	if err != nil {
+		return nil, err
 	}
 	var clients []string
 	for _, c := range strings.Split(getenv(EnvClientIDs), ",") {
@@ -349,4 +358,48 @@ func FromEnv(getenv func(string) string) (*Verifier, error) {
 		return nil, fmt.Errorf("jwtverify: %s lists no client", EnvClientIDs)
 	}
 	return &Verifier{Issuer: issuer, ClientIDs: clients, Keys: &JWKS{URL: jwks}}, nil
+}
+
+// KeySetURL is where the key set of issuer's tokens is fetched from, first
+// of:
+//
+//  1. EnvJWKSURL, when set;
+//  2. with a Cognito endpoint override (EnvCognitoEndpoint, else
+//     EnvEndpoint, as the AWS SDK reads them), ENDPOINT/POOL_ID/.well-known/jwks.json,
+//     the path Cognito-compatible emulators serve; the override must be
+//     https://, or http:// to a loopback host (keys fetched in clear text
+//     from anywhere else could be swapped on the way);
+//  3. issuer + "/.well-known/jwks.json", Cognito's public endpoint
+//     (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html).
+//
+// Only the place the keys come from changes: tokens must still carry
+// iss = issuer.
+func KeySetURL(getenv func(string) string, issuer string) (string, error) {
+	if u := getenv(EnvJWKSURL); u != "" {
+		return u, nil
+	}
+	for _, name := range []string{EnvCognitoEndpoint, EnvEndpoint} {
+		endpoint := getenv(name)
+		if endpoint == "" {
+			continue
+		}
+		u, err := url.Parse(endpoint)
+		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback(u.Hostname())) {
+			return "", fmt.Errorf("jwtverify: %s=%q must be an https:// URL, or http:// to a loopback host", name, endpoint)
+		}
+		pool := issuer[strings.LastIndexByte(issuer, '/')+1:]
+		if pool == "" {
+			return "", fmt.Errorf("jwtverify: %s=%q names no user pool", EnvIssuer, issuer)
+		}
+		return strings.TrimSuffix(endpoint, "/") + "/" + pool + "/.well-known/jwks.json", nil
+	}
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/jwks.json", nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -247,3 +247,50 @@ func BenchmarkVerifyFresh(b *testing.B) {
 		}
 	}
 }
+
+func TestKeySetURL(t *testing.T) {
+	const issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
+	cases := []struct {
+		name    string
+		env     map[string]string
+		want    string // URL, or an error substring when wantErr
+		wantErr bool
+	}{
+		{"Cognito's public endpoint", nil, issuer + "/.well-known/jwks.json", false},
+		{"explicit URL wins", map[string]string{EnvJWKSURL: "https://keys.example.com/jwks.json", EnvEndpoint: "http://127.0.0.1:4566"},
+			"https://keys.example.com/jwks.json", false},
+		{"global endpoint override", map[string]string{EnvEndpoint: "http://127.0.0.1:4566"},
+			"http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
+		{"service override before the global one", map[string]string{EnvCognitoEndpoint: "https://idp.internal:8443/", EnvEndpoint: "http://127.0.0.1:4566"},
+			"https://idp.internal:8443/eu-west-1_AbC123/.well-known/jwks.json", false},
+		{"localhost over http", map[string]string{EnvEndpoint: "http://localhost:4566"},
+			"http://localhost:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
+		{"IPv6 loopback over http", map[string]string{EnvEndpoint: "http://[::1]:4566"},
+			"http://[::1]:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
+		{"clear text to another host", map[string]string{EnvEndpoint: "http://10.0.0.5:4566"}, "AWS_ENDPOINT_URL", true},
+		{"clear text to a name", map[string]string{EnvCognitoEndpoint: "http://emulator.example.com"}, "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", true},
+		{"not a URL", map[string]string{EnvEndpoint: "127.0.0.1:4566"}, "must be an https:// URL", true},
+		{"other scheme", map[string]string{EnvEndpoint: "ftp://127.0.0.1"}, "must be an https:// URL", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := KeySetURL(func(k string) string { return tc.env[k] }, issuer)
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("KeySetURL = %q, %v; want an error containing %q", got, err, tc.want)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Errorf("KeySetURL = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+	// The issuer check never relaxes: FromEnv keeps the issuer it was given.
+	v, err := FromEnv(func(k string) string {
+		return map[string]string{EnvIssuer: issuer, EnvClientIDs: "c", EnvEndpoint: "http://127.0.0.1:4566"}[k]
+	})
+	if err != nil || v.Issuer != issuer {
+		t.Errorf("FromEnv with an endpoint override: issuer %q, %v; want %q", v.Issuer, err, issuer)
+	}
+}
