@@ -1,6 +1,7 @@
 # authstack — every tool is pinned and installed into the repository:
 #   Node 24 + the CDK CLI  -> node_modules/   (package.json, package-lock.json)
 #   cfn-lint, moto         -> .venv/          (requirements-dev.lock)
+#   ministack (emulator)   -> .venv-emulator/ (requirements-emulator.lock; its own venv, it pins botocore)
 #   Go modules             -> the module cache (go.mod, go.sum)
 # `make synth` and `make test` install what they need first.
 
@@ -20,8 +21,14 @@ PYTHON ?= python3
 CDK := $(CURDIR)/node_modules/.bin/cdk
 OUT := cdk.out
 EXAMPLE_OUT := cdk.out.example
+# The development stack built for the local emulator, which runs a function's
+# bootstrap on this host: functions are built for the host's architecture
+# (an explicit switch; deployments to AWS stay arm64).
+LOCAL_OUT := cdk.out.local
+LOCAL_STACK := authdev-development
+HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
 
-.PHONY: help tools synth test unit lint-templates example update-golden lock-python clean bench generate
+.PHONY: help tools tools-emulator synth synth-local test unit lint-templates example e2e local local-stop update-golden lock-python clean bench generate srp-vectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -41,6 +48,13 @@ node_modules/.installed: package.json package-lock.json
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
+tools-emulator: .venv-emulator/.installed ## install the pinned local AWS emulator (ministack)
+
+.venv-emulator/.installed: requirements-emulator.lock
+	$(PYTHON) -m venv .venv-emulator
+	.venv-emulator/bin/pip install --quiet --disable-pip-version-check -r requirements-emulator.lock
+	touch $@
+
 synth: tools ## synthesize every environment into cdk.out/ (no AWS account needed)
 	rm -rf $(OUT)
 	$(CDK) synth --quiet --output $(OUT)
@@ -57,23 +71,41 @@ example: tools ## synthesize the examples/ app, which imports the constructs as 
 	rm -rf $(EXAMPLE_OUT)
 	$(CDK) synth --quiet --app 'go run ./examples/shopauth' --output $(EXAMPLE_OUT)
 
-test: unit synth example lint-templates ## the CI gate: unit tests, synth of every environment and the example, cfn-lint
+synth-local: tools ## synthesize the development stack for the local emulator into cdk.out.local/
+	rm -rf $(LOCAL_OUT)
+	$(CDK) synth --quiet -c env=development -c authstack:functionArchitecture=$(HOST_ARCH) --output $(LOCAL_OUT)
+
+e2e: synth-local tools-emulator ## deploy the development stack into a local AWS emulator and run a user's journey through it
+	go test -tags e2e -count=1 -v ./e2e/
+
+local: synth-local tools-emulator ## deploy the development stack into a local AWS emulator and leave it running
+	go run ./internal/emulator/cmd/local up -assembly $(LOCAL_OUT) -stack $(LOCAL_STACK) -state .local
+
+local-stop: ## stop what `make local` started
+	go run ./internal/emulator/cmd/local down -state .local
+
+test: unit synth example lint-templates e2e ## the CI gate: unit tests, synth of every environment and the example, cfn-lint, the deployed journey
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update
 
-lock-python: ## re-freeze requirements-dev.lock from requirements-dev.txt
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -r requirements-dev.txt
-	{ echo '# Frozen from requirements-dev.txt with `make lock-python`; installed into .venv by the Makefile.'; \
-	  .venv-lock/bin/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)=='; } > requirements-dev.lock
+lock-python: ## re-freeze requirements-dev.lock and requirements-emulator.lock from their .txt files
+	for f in dev emulator; do \
+	  rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && \
+	  .venv-lock/bin/pip install --quiet -r requirements-$$f.txt && \
+	  { echo "# Frozen from requirements-$$f.txt with \`make lock-python\`; installed by the Makefile."; \
+	    .venv-lock/bin/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)=='; } > requirements-$$f.lock; \
+	done
 	rm -rf .venv-lock
 
 clean: ## remove build output (keeps installed tools)
-	rm -rf $(OUT) $(EXAMPLE_OUT)
+	rm -rf $(OUT) $(EXAMPLE_OUT) $(LOCAL_OUT)
 
 bench: tools ## run the benchmarks and rewrite docs/BENCHMARKS.md
 	bench/run.sh
 
 generate: tools ## regenerate the embedded disposable-domain list from the pinned npm package
 	go generate ./internal/disposable
+
+srp-vectors: tools ## recompute the SRP known answers with AWS's own client (amazon-cognito-identity-js, pinned)
+	node internal/srp/testdata/gen.cjs > internal/srp/testdata/vectors.json

@@ -21,8 +21,11 @@ const Module = "github.com/authstack/authstack"
 // reproducible (no paths, VCS stamp or build id), without the legacy RPC mode.
 var BuildFlags = []string{"build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid="}
 
-// BuildEnv is the target of every function build: Linux on Graviton, no cgo.
-var BuildEnv = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0", "GOFLAGS=-mod=readonly"}
+// BuildEnv is the target of every function build for the Go architecture
+// goarch ("arm64" for Graviton, "amd64" for x86_64): Linux, no cgo.
+func BuildEnv(goarch string) []string {
+	return []string{"GOOS=linux", "GOARCH=" + goarch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly"}
+}
 
 // ModuleRoot returns the directory of the authstack module: this source
 // tree when it exists on disk (a checkout, or the module cache), else what
@@ -44,8 +47,9 @@ func ModuleRoot() (string, error) {
 
 // goBuild implements awscdk.ILocalBundling by running `go build` locally.
 type goBuild struct {
-	dir string // module directory to build in
-	pkg string // package path relative to dir, e.g. ./functions/presignup
+	dir    string // module directory to build in
+	pkg    string // package path relative to dir, e.g. ./functions/presignup
+	goarch string // GOARCH of the build
 }
 
 var (
@@ -64,7 +68,7 @@ func (b *goBuild) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool 
 }
 
 func (b *goBuild) bundle(outputDir string) error {
-	key := b.dir + "\x00" + b.pkg
+	key := b.dir + "\x00" + b.pkg + "\x00" + b.goarch
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
 	built, ok := cache[key]
@@ -74,7 +78,7 @@ func (b *goBuild) bundle(outputDir string) error {
 			return err
 		}
 		built = filepath.Join(tmp, "bootstrap")
-		if err := Build(b.dir, b.pkg, built); err != nil {
+		if err := Build(b.dir, b.pkg, b.goarch, built); err != nil {
 			return err
 		}
 		cache[key] = built
@@ -83,12 +87,12 @@ func (b *goBuild) bundle(outputDir string) error {
 }
 
 // Build compiles the main package pkg (relative to module directory dir)
-// into out with BuildFlags and BuildEnv.
-func Build(dir, pkg, out string) error {
+// for goarch into out with BuildFlags and BuildEnv.
+func Build(dir, pkg, goarch, out string) error {
 	args := append(append([]string{}, BuildFlags...), "-o", out, pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), BuildEnv...)
+	cmd.Env = append(os.Environ(), BuildEnv(goarch)...)
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("gofunction: go build %s in %s: %v\n%s", pkg, dir, err, output)
 	}

@@ -35,6 +35,11 @@ type GoFunctionProps struct {
 	Timeout awscdk.Duration
 	// MemorySize in MB; Lambda gives CPU in proportion. Default: 256.
 	MemorySize *float64
+	// Architecture is the instruction set the function runs on, and the
+	// GOARCH it is built for (arm64 or amd64).
+	// Default: the app's context value ContextArchitecture ("arm64" or
+	// "x86_64") when set, else lambda.Architecture_ARM_64() (Graviton).
+	Architecture lambda.Architecture
 	// LogLevel is the application log level (Lambda's ApplicationLogLevel).
 	// Default: lambda.ApplicationLogLevel_INFO.
 	LogLevel lambda.ApplicationLogLevel
@@ -44,6 +49,14 @@ type GoFunctionProps struct {
 	// (kmskey.NewForLogs). Required.
 	LogKey kms.IKey
 }
+
+// ContextArchitecture is the context key that sets the default
+// Architecture of every GoFunction in an app: "arm64" (the default when
+// unset) or "x86_64". It exists for local emulators that run a function's
+// bootstrap directly on the host (`make local` on an x86-64 Linux machine
+// synthesizes with -c authstack:functionArchitecture=x86_64); deployments
+// to AWS leave it unset.
+const ContextArchitecture = "authstack:functionArchitecture"
 
 // GoFunction is an L3 construct: function, role and log group.
 type GoFunction struct {
@@ -73,6 +86,11 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 	entry := filepath.Join(root, filepath.FromSlash(props.Entry))
 	if _, err := os.Stat(filepath.Join(entry, "main.go")); err != nil {
 		panic(fmt.Errorf("gofunction %s: Entry %q has no main.go under %s", *id, props.Entry, root))
+	}
+
+	arch, err := architecture(scope, props.Architecture)
+	if err != nil {
+		panic(fmt.Errorf("gofunction %s: %w", *id, err))
 	}
 
 	f := &GoFunction{}
@@ -107,9 +125,9 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 	f.Function = lambda.NewFunction(f, jsii.String("Resource"), &lambda.FunctionProps{
 		Description:           props.Description,
 		Runtime:               lambda.Runtime_PROVIDED_AL2023(),
-		Architecture:          lambda.Architecture_ARM_64(),
+		Architecture:          arch,
 		Handler:               jsii.String("bootstrap"),
-		Code:                  code(root, props.Entry),
+		Code:                  code(root, props.Entry, goarch(arch)),
 		Environment:           props.Environment,
 		Timeout:               timeout,
 		MemorySize:            memory,
@@ -131,16 +149,39 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 
 // code is the function's asset: a bootstrap built locally; its hash is the
 // hash of the built output, so it changes exactly when the binary does.
-func code(root, entry string) lambda.Code {
+func code(root, entry, goarch string) lambda.Code {
 	return lambda.Code_FromAsset(jsii.String(filepath.Join(root, filepath.FromSlash(entry))), &awss3assets.AssetOptions{
 		AssetHashType: awscdk.AssetHashType_OUTPUT,
 		Bundling: &awscdk.BundlingOptions{
 			// Never pulled: the local build always succeeds or panics.
 			Image: awscdk.DockerImage_FromRegistry(jsii.String("local-go-build-only")),
-			Local: &goBuild{dir: root, pkg: "./" + strings.TrimPrefix(filepath.ToSlash(entry), "./")},
+			Local: &goBuild{dir: root, pkg: "./" + strings.TrimPrefix(filepath.ToSlash(entry), "./"), goarch: goarch},
 		},
 	})
 }
 
 // FunctionArn is the function's ARN.
 func (f *GoFunction) FunctionArn() *string { return f.Function.FunctionArn() }
+
+// architecture is arch, else the context's ContextArchitecture, else arm64.
+func architecture(scope constructs.Construct, arch lambda.Architecture) (lambda.Architecture, error) {
+	if arch != nil {
+		if goarch(arch) == "" {
+			return nil, fmt.Errorf("Architecture %q: want arm64 or x86_64", *arch.Name())
+		}
+		return arch, nil
+	}
+	v := scope.Node().TryGetContext(jsii.String(ContextArchitecture))
+	switch v {
+	case nil, "arm64":
+		return lambda.Architecture_ARM_64(), nil
+	case "x86_64":
+		return lambda.Architecture_X86_64(), nil
+	}
+	return nil, fmt.Errorf("context %s=%v: want arm64 or x86_64", ContextArchitecture, v)
+}
+
+// goarch is the GOARCH of a Lambda architecture, "" for an unknown one.
+func goarch(arch lambda.Architecture) string {
+	return map[string]string{"arm64": "arm64", "x86_64": "amd64"}[*arch.Name()]
+}

@@ -1,13 +1,16 @@
 package gofunction_test
 
 import (
+	"debug/elf"
 	"encoding/json"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/gofunction"
@@ -82,7 +85,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, out := range []string{dir + "/a", dir + "/b"} {
-		if err := gofunction.Build(root, "./functions/pretokengen", out); err != nil {
+		if err := gofunction.Build(root, "./functions/pretokengen", "arm64", out); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,5 +130,51 @@ func TestInvalidProps(t *testing.T) {
 		if msg := cdktest.Panics(func() { gofunction.NewGoFunction(stack, jsii.String("F"), tc.props) }); !strings.Contains(msg, tc.want) {
 			t.Errorf("panic = %q; want %q", msg, tc.want)
 		}
+	}
+}
+
+func TestArchitectureSwitch(t *testing.T) {
+	build := func(context map[string]interface{}, arch lambda.Architecture) (string, string) {
+		ctx := cdktest.Context(t)
+		for k, v := range context {
+			ctx[k] = v
+		}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+		stack := awscdk.NewStack(app, jsii.String("S"), nil)
+		f := gofunction.NewGoFunction(stack, jsii.String("Fn"), &gofunction.GoFunctionProps{
+			Entry: "functions/pretokengen", LogKey: kmskey.NewForLogs(stack, "LogKey", "logs"), Architecture: arch,
+		})
+		dir := *app.Synth(nil).Directory()
+		var key string
+		for _, r := range *assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+			key = (*r)["Properties"].(map[string]interface{})["Code"].(map[string]interface{})["S3Key"].(string)
+		}
+		// The asset directory holds the built bootstrap.
+		return *f.Function.Architecture().Name(), filepath.Join(dir, "asset."+strings.TrimSuffix(key, ".zip"), "bootstrap")
+	}
+	machine := func(path string) elf.Machine {
+		f, err := elf.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return f.Machine
+	}
+	// GIVEN no switch THEN arm64 (Graviton), built for arm64
+	if arch, bin := build(nil, nil); arch != "arm64" || machine(bin) != elf.EM_AARCH64 {
+		t.Errorf("default: %s, %v; want arm64 and an AArch64 binary", arch, machine(bin))
+	}
+	// GIVEN the context switch for an x86-64 emulator THEN x86_64, built for amd64
+	if arch, bin := build(map[string]interface{}{gofunction.ContextArchitecture: "x86_64"}, nil); arch != "x86_64" || machine(bin) != elf.EM_X86_64 {
+		t.Errorf("context x86_64: %s, %v; want x86_64 and an x86-64 binary", arch, machine(bin))
+	}
+	// GIVEN the prop THEN it wins over the context
+	if arch, _ := build(map[string]interface{}{gofunction.ContextArchitecture: "x86_64"}, lambda.Architecture_ARM_64()); arch != "arm64" {
+		t.Errorf("prop arm64 with context x86_64: %s; want arm64", arch)
+	}
+	// GIVEN a value that is neither THEN a clear error
+	msg := cdktest.Panics(func() { build(map[string]interface{}{gofunction.ContextArchitecture: "amd64"}, nil) })
+	if !strings.Contains(msg, "context authstack:functionArchitecture=amd64: want arm64 or x86_64") {
+		t.Errorf("panic = %q; want it to name the context key and the accepted values", msg)
 	}
 }

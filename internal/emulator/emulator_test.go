@@ -1,0 +1,89 @@
+package emulator
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInvokeURL(t *testing.T) {
+	for _, tc := range []struct{ api, want, err string }{
+		{"https://826a0469.execute-api.eu-west-1.amazonaws.com/v1/", "http://127.0.0.1:4566/_aws/execute-api/826a0469/v1/", ""},
+		{"https://abc12345.execute-api.cn-north-1.amazonaws.com.cn/prod/", "http://127.0.0.1:4566/_aws/execute-api/abc12345/prod/", ""},
+		{"https://api.example.com/v1/", "", "not an execute-api URL"},
+	} {
+		got, err := InvokeURL("http://127.0.0.1:4566/", tc.api)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("InvokeURL(%q) = %q, %v; want error %q", tc.api, got, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("InvokeURL(%q) = %q, %v; want %q", tc.api, got, err, tc.want)
+		}
+	}
+}
+
+func TestReadAssembly(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// GIVEN a cloud assembly shaped as cdk synth writes it (manifest.json, an asset manifest)
+	write("manifest.json", `{"version":"54.0.0","artifacts":{
+	  "app-dev.assets":{"type":"cdk:asset-manifest","properties":{"file":"app-dev.assets.json"}},
+	  "app-dev":{"type":"aws:cloudformation:stack","properties":{"templateFile":"app-dev.template.json",
+	    "stackTemplateAssetObjectUrl":"s3://cdk-hnb659fds-assets-${AWS::AccountId}-eu-west-1/abc.json",
+	    "requiresBootstrapStackVersion":6,"bootstrapStackVersionSsmParameter":"/cdk-bootstrap/hnb659fds/version",
+	    "tags":{"team":"id"}},"dependencies":["app-dev.assets"]},
+	  "Tree":{"type":"cdk:tree","properties":{"file":"tree.json"}}}}`)
+	write("app-dev.assets.json", `{"version":"54.0.0","files":{
+	  "abc":{"source":{"path":"app-dev.template.json","packaging":"file"},"destinations":{"d":{"bucketName":"cdk-hnb659fds-assets-${AWS::AccountId}-eu-west-1","objectKey":"abc.json"}}},
+	  "fn":{"source":{"path":"asset.fn","packaging":"zip"},"destinations":{"d":{"bucketName":"cdk-hnb659fds-assets-${AWS::AccountId}-eu-west-1","objectKey":"fn.zip"}}}}}`)
+	// WHEN it is read THEN the stack's template, bootstrap parameter, tags and assets come out
+	art, err := readAssembly(dir, "app-dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if art.version != 6 || art.ssmParameter != "/cdk-bootstrap/hnb659fds/version" || art.tags["team"] != "id" || len(art.assets) != 2 ||
+		art.assets[0].key != "abc.json" || art.assets[1].packaging != "zip" {
+		t.Errorf("readAssembly = %+v", art)
+	}
+	// AND an unknown stack is an error naming the stacks there are
+	if _, err := readAssembly(dir, "app-prod"); err == nil || !strings.Contains(err.Error(), `no stack "app-prod"`) || !strings.Contains(err.Error(), "app-dev") {
+		t.Errorf("unknown stack: %v", err)
+	}
+	// AND container images are refused, not skipped
+	write("app-dev.assets.json", `{"files":{},"dockerImages":{"img":{}}}`)
+	if _, err := readAssembly(dir, "app-dev"); err == nil || !strings.Contains(err.Error(), "container image") {
+		t.Errorf("docker assets: %v", err)
+	}
+}
+
+func TestZipDirKeepsTheExecutableBit(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!/bin/sh\n"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "data", "x.txt"), []byte("x"), 0o644)
+	b, err := zipDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	modes := map[string]os.FileMode{}
+	for _, f := range r.File {
+		modes[f.Name] = f.Mode().Perm()
+	}
+	if modes["bootstrap"] != 0o755 || modes["data/x.txt"] != 0o644 || len(modes) != 2 {
+		t.Errorf("zip entries %v; want bootstrap 0755 and data/x.txt 0644", modes)
+	}
+}
