@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "authstack is running locally (deployed %s in %s).\n\n", d.StackName, d.Took.Round(time.Millisecond))
 		fmt.Fprintf(stdout, "  %-26s %s\n", "Emulator endpoint", em.Endpoint)
+		if api, err := emulator.InvokeURL(em.Endpoint, d.Outputs["ApiUrl"]); err == nil {
+			fmt.Fprintf(stdout, "  %-26s %s  (ApiUrl through the emulator; try %sguest)\n", "API", api, api)
+		}
 		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
 			fmt.Fprintf(stdout, "  %-26s %s\n", k, d.Outputs[k])
 		}
