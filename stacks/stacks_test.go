@@ -221,6 +221,18 @@ func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
 	if checked != 2 {
 		t.Errorf("found %d functions that verify tokens; want 2 (authorizer and API handler)", checked)
 	}
+	// AND no function of any environment has an AWS endpoint override, which
+	// would move its key set (jwtverify.KeySetURL) or its AWS calls elsewhere
+	for _, st := range ss {
+		for id, fn := range *assertions.Template_FromStack(st, nil).FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+			vars, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})["Variables"].(map[string]interface{})
+			for name := range vars {
+				if strings.HasPrefix(name, "AWS_ENDPOINT_URL") {
+					t.Errorf("%s %s: sets %s", *st.StackName(), id, name)
+				}
+			}
+		}
+	}
 	// AND the outputs name the same issuer and key set
 	for name, w := range map[string]string{"IssuerUrl": issuer, "JwksUrl": issuer + "/.well-known/jwks.json"} {
 		out := *(*tpl.FindOutputs(jsii.String(name), nil))[name]

@@ -59,7 +59,6 @@ type ResourceServer struct {
 	// MachineClient is the client-credentials client, which has a secret.
 	MachineClient cognito.UserPoolClient
 	scopes        map[string]cognito.ResourceServerScope
-	identifier    *string
 }
 
 // NewResourceServer creates the resource server and its machine client. It
@@ -68,7 +67,7 @@ func NewResourceServer(scope constructs.Construct, id *string, props *ResourceSe
 	if err := props.validate(); err != nil {
 		panic(fmt.Errorf("resourceserver %s: %w", *id, err))
 	}
-	r := &ResourceServer{scopes: map[string]cognito.ResourceServerScope{}, identifier: props.Identifier}
+	r := &ResourceServer{scopes: map[string]cognito.ResourceServerScope{}}
 	constructs.NewConstruct_Override(r, scope, id)
 
 	var scopes []cognito.ResourceServerScope
@@ -141,12 +140,13 @@ func (r *ResourceServer) OAuthScope(name string) cognito.OAuthScope {
 	return cognito.OAuthScope_ResourceServer(r.Server, s)
 }
 
-// Identifier is the resource server's identifier exactly as given in props
-// (for example "api.example.com" or "https://api.example.com"): the prefix
-// of its scopes in access tokens ("IDENTIFIER/SCOPE"). It is the prop, not
-// the resource's Ref, whose form CloudFormation documents differently over
-// time.
-func (r *ResourceServer) Identifier() *string { return r.identifier }
+// Identifier is the resource server's identifier, exactly the Identifier
+// prop (for example "api.example.com" or "https://api.example.com"): the
+// prefix of its scopes in access tokens ("IDENTIFIER/SCOPE"). It is the
+// resource's Ref, which CloudFormation documents as the identifier, so that
+// whatever uses it is created after the resource server.
+// Source: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolresourceserver.html#aws-resource-cognito-userpoolresourceserver-return-values
+func (r *ResourceServer) Identifier() *string { return r.Server.UserPoolResourceServerId() }
 
 func (p *ResourceServerProps) validate() error {
 	if p == nil || p.UserPool == nil {

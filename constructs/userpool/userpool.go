@@ -163,28 +163,26 @@ func (u *UserPool) UserPoolArn() *string { return u.Pool.UserPoolArn() }
 
 // IssuerUrl is the OIDC issuer of the pool's tokens, exactly as the "iss"
 // claim spells it: https://cognito-idp.REGION.URL_SUFFIX/POOL_ID (scheme
-// included, no trailing slash).
-//
-// It is built from AWS::Region, AWS::URLSuffix and the pool id, as
-// aws-cdk-lib builds identity-pool provider names, and never from the
-// pool's attributes: Fn::GetAtt ProviderURL already carries the https://
-// scheme (aws/aws-cdk#22951), ProviderName has none, and not every
-// CloudFormation implementation models either.
-// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
-func (u *UserPool) IssuerUrl() *string {
-	return IssuerUrl(awscdk.Stack_Of(u.Pool), u.Pool.UserPoolId())
-}
+// included, no trailing slash). See the package function IssuerUrl.
+func (u *UserPool) IssuerUrl() *string { return IssuerUrl(u.Pool.UserPoolId()) }
 
 // JwksUrl is the URL of the pool's JSON Web Key Set, which verifies its
 // tokens: IssuerUrl + "/.well-known/jwks.json".
 func (u *UserPool) JwksUrl() *string { return JwksUrl(u.IssuerUrl()) }
 
-// IssuerUrl is the issuer of the tokens of the user pool poolID in stack's
-// region and partition (https://cognito-idp.REGION.URL_SUFFIX/POOL_ID); use
-// it for pools imported by id.
-func IssuerUrl(stack awscdk.Stack, poolID *string) *string {
+// IssuerUrl is the issuer of the tokens of the user pool poolID (a literal
+// or a token), https://cognito-idp.REGION.URL_SUFFIX/POOL_ID, with REGION
+// taken from the pool id itself (REGION_xxxx), as aws-jwt-verify does, so
+// that it is right for a pool imported from another region too.
+//
+// It is never built from the pool's attributes: Fn::GetAtt ProviderURL
+// already carries the https:// scheme (aws/aws-cdk#22951), ProviderName has
+// none, and not every CloudFormation implementation models either.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+func IssuerUrl(poolID *string) *string {
+	region := awscdk.Fn_Select(jsii.Number(0), awscdk.Fn_Split(jsii.String("_"), poolID, nil))
 	return awscdk.Fn_Join(jsii.String(""), &[]*string{
-		jsii.String("https://cognito-idp."), stack.Region(), jsii.String("."), stack.UrlSuffix(), jsii.String("/"), poolID,
+		jsii.String("https://cognito-idp."), region, jsii.String("."), awscdk.Aws_URL_SUFFIX(), jsii.String("/"), poolID,
 	})
 }
 

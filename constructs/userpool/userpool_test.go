@@ -197,3 +197,20 @@ func TestResolveCatchesAProviderURLPrefixedWithScheme(t *testing.T) {
 		t.Errorf("Resolve = %q; the documented ProviderURL carries its own scheme", got)
 	}
 }
+
+func TestIssuerUrlOfAPoolImportedFromAnotherRegion(t *testing.T) {
+	// GIVEN a stack in eu-west-1 and a pool id of us-east-2
+	stack := cdktest.NewStack(t)
+	imported := cognito.UserPool_FromUserPoolId(stack, jsii.String("Imported"), jsii.String("us-east-2_AbC123"))
+	awscdk.NewCfnWaitConditionHandle(stack, jsii.String("AnyResource"), nil) // a template needs one resource
+	awscdk.NewCfnOutput(stack, jsii.String("Issuer"), &awscdk.CfnOutputProps{Value: userpool.IssuerUrl(imported.UserPoolId())})
+	out := *(*assertions.Template_FromStack(stack, nil).FindOutputs(jsii.String("Issuer"), nil))["Issuer"]
+	// WHEN it is resolved in eu-west-1
+	var d cdktest.Deployed
+	d.Commercial("eu-west-1")
+	got, err := d.Resolve(out["Value"])
+	// THEN the region is the pool's, not the stack's
+	if err != nil || got != "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_AbC123" {
+		t.Errorf("IssuerUrl = %q, %v; want the us-east-2 issuer", got, err)
+	}
+}

@@ -2,6 +2,7 @@ package cdktest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -62,8 +63,9 @@ func (d *Deployed) init() {
 }
 
 // Resolve evaluates a template value (as decoded from JSON) to the string
-// CloudFormation would deploy: literals, Ref, Fn::GetAtt and Fn::Join. It
-// fails on anything it does not know rather than guessing.
+// CloudFormation would deploy: literals, Ref, Fn::GetAtt, Fn::Join, and
+// Fn::Select of Fn::Split. It fails on anything it does not know rather than
+// guessing.
 func (d *Deployed) Resolve(v interface{}) (string, error) {
 	switch x := v.(type) {
 	case string:
@@ -109,9 +111,50 @@ func (d *Deployed) Resolve(v interface{}) (string, error) {
 					out[i] = s
 				}
 				return strings.Join(out, sep), nil
+			case "Fn::Select":
+				parts, _ := arg.([]interface{})
+				if len(parts) != 2 {
+					return "", fmt.Errorf("Fn::Select %v: want [index, list]", arg)
+				}
+				idx := fmt.Sprint(parts[0])
+				list, err := d.resolveList(parts[1])
+				if err != nil {
+					return "", err
+				}
+				i, err := strconv.Atoi(idx)
+				if err != nil || i < 0 || i >= len(list) {
+					return "", fmt.Errorf("Fn::Select index %s out of %d items", idx, len(list))
+				}
+				return list[i], nil
 			}
 			return "", fmt.Errorf("intrinsic %s is not supported by cdktest.Resolve", fn)
 		}
 	}
 	return "", fmt.Errorf("cannot resolve %T %v", v, v)
+}
+
+// resolveList evaluates a list value: a literal list or Fn::Split.
+func (d *Deployed) resolveList(v interface{}) ([]string, error) {
+	switch x := v.(type) {
+	case []interface{}:
+		out := make([]string, len(x))
+		for i, it := range x {
+			s, err := d.Resolve(it)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = s
+		}
+		return out, nil
+	case map[string]interface{}:
+		if arg, ok := x["Fn::Split"].([]interface{}); ok && len(x) == 1 && len(arg) == 2 {
+			sep, _ := arg[0].(string)
+			s, err := d.Resolve(arg[1])
+			if err != nil {
+				return nil, err
+			}
+			return strings.Split(s, sep), nil
+		}
+	}
+	return nil, fmt.Errorf("not a list: %v", v)
 }

@@ -37,7 +37,7 @@ type Deployment struct {
 	Took time.Duration
 }
 
-// Deploy deploys the stack stackName of the cloud assembly in dir (cdk.out)
+// Deploy deploys the stack artifact stackName of the cloud assembly in dir (cdk.out)
 // with cfg's account as `cdk deploy` would:
 //
 //  1. the parts of `cdk bootstrap` a deployment reads: the assets bucket
@@ -70,10 +70,12 @@ func Deploy(ctx context.Context, cfg aws.Config, dir, stackName string, timeout 
 	if !ok {
 		return nil, fmt.Errorf("emulator: stack template URL %q is not s3://BUCKET/KEY", art.templateURL)
 	}
-	// The path-style HTTPS form of the object, which cdk deploy passes too.
+	// The path-style HTTPS form of the object, which cdk deploy passes too
+	// (the emulator reads the bucket and key from the path; the host is
+	// never resolved).
 	templateURL := "https://s3." + cfg.Region + ".amazonaws.com/" + bucket + "/" + key
 	cfn := cloudformation.NewFromConfig(cfg)
-	id, err := createOrUpdate(ctx, cfn, stackName, templateURL, art.tags)
+	id, err := createOrUpdate(ctx, cfn, art.stackName, templateURL, art.tags, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +83,7 @@ func Deploy(ctx context.Context, cfg aws.Config, dir, stackName string, timeout 
 	if err != nil {
 		return nil, err
 	}
-	return &Deployment{StackName: stackName, StackID: id, Outputs: outputs, Took: time.Since(start)}, nil
+	return &Deployment{StackName: art.stackName, StackID: id, Outputs: outputs, Took: time.Since(start)}, nil
 }
 
 type asset struct {
@@ -93,6 +95,7 @@ type asset struct {
 }
 
 type stackArtifact struct {
+	stackName    string // the CloudFormation stack name (may differ from the artifact id)
 	templateURL  string // s3:// URL of the template asset, with ${AWS::...} placeholders
 	ssmParameter string // the bootstrap version parameter
 	version      int    // the bootstrap version the stack requires
@@ -133,10 +136,14 @@ func readAssembly(dir, stackName string) (*stackArtifact, error) {
 		if err := json.Unmarshal(a.Properties, &props); err != nil {
 			return nil, fmt.Errorf("emulator: manifest.json: %s: %w", id, err)
 		}
+		if props.StackName == "" {
+			props.StackName = id
+		}
 		if props.StackTemplateAssetObjectURL == "" {
 			return nil, fmt.Errorf("emulator: %s has no template asset (synthesize with the default stack synthesizer)", id)
 		}
 		art := &stackArtifact{
+			stackName:    props.StackName,
 			templateURL:  props.StackTemplateAssetObjectURL,
 			ssmParameter: props.BootstrapStackVersionSsmParameter,
 			version:      props.RequiresBootstrapStackVersion,
@@ -282,25 +289,39 @@ func zipDir(dir string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func createOrUpdate(ctx context.Context, cfn *cloudformation.Client, name, templateURL string, tags map[string]string) (string, error) {
+func createOrUpdate(ctx context.Context, cfn *cloudformation.Client, name, templateURL string, tags map[string]string, timeout time.Duration) (string, error) {
 	caps := []cfntypes.Capability{cfntypes.CapabilityCapabilityIam, cfntypes.CapabilityCapabilityNamedIam, cfntypes.CapabilityCapabilityAutoExpand}
 	var cfnTags []cfntypes.Tag
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		cfnTags = append(cfnTags, cfntypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
 	}
 	existing, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
-	if err == nil && len(existing.Stacks) == 1 && existing.Stacks[0].StackStatus != cfntypes.StackStatusDeleteComplete {
-		id := aws.ToString(existing.Stacks[0].StackId)
-		_, err := cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{
-			StackName: aws.String(id), TemplateURL: aws.String(templateURL), Capabilities: caps, Tags: cfnTags,
-		})
-		if err != nil && strings.Contains(err.Error(), "No updates are to be performed") {
+	if err == nil && len(existing.Stacks) == 1 {
+		st := existing.Stacks[0]
+		id := aws.ToString(st.StackId)
+		switch st.StackStatus {
+		case cfntypes.StackStatusDeleteComplete:
+		case cfntypes.StackStatusCreateFailed, cfntypes.StackStatusRollbackComplete, cfntypes.StackStatusRollbackFailed:
+			// A stack that never came up cannot be updated; as cdk deploy
+			// does, delete it and create it anew.
+			if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}); err != nil {
+				return "", fmt.Errorf("emulator: delete failed stack %s: %w", name, err)
+			}
+			if err := cloudformation.NewStackDeleteCompleteWaiter(cfn).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)}, timeout); err != nil {
+				return "", fmt.Errorf("emulator: delete failed stack %s: %w", name, err)
+			}
+		default:
+			_, err := cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{
+				StackName: aws.String(id), TemplateURL: aws.String(templateURL), Capabilities: caps, Tags: cfnTags,
+			})
+			if err != nil && strings.Contains(err.Error(), "No updates are to be performed") {
+				return id, nil
+			}
+			if err != nil {
+				return "", fmt.Errorf("emulator: update %s: %w", name, err)
+			}
 			return id, nil
 		}
-		if err != nil {
-			return "", fmt.Errorf("emulator: update %s: %w", name, err)
-		}
-		return id, nil
 	}
 	out, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
 		StackName: aws.String(name), TemplateURL: aws.String(templateURL), Capabilities: caps, Tags: cfnTags,

@@ -55,9 +55,12 @@ type Options struct {
 	Region string
 	// Port to listen on, on 127.0.0.1. Default: a free port.
 	Port int
-	// Dir holds the emulator's log and temporary files. Default: a new
-	// temporary directory, removed by Stop.
+	// Dir holds the emulator's log, state and temporary files. Default: a
+	// new temporary directory, removed by Stop.
 	Dir string
+	// Detach leaves the emulator running after this process exits (make
+	// local). Default: false, it ends with this process.
+	Detach bool
 }
 
 // Emulator is a running ministack. It keeps running when the process that
@@ -95,6 +98,12 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 		}
 		o.Dir, e.tempDir = dir, dir
 	}
+	started := false
+	defer func() {
+		if !started {
+			e.cleanup() // every error path below
+		}
+	}()
 	if o.Port == 0 {
 		port, err := freePort()
 		if err != nil {
@@ -113,24 +122,38 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return nil, err
 	}
-	// Not exec.CommandContext: a detached emulator outlives ctx.
+	// Not exec.CommandContext: a detached emulator outlives ctx. A minimal
+	// environment: ministack hands its own to every function it runs, so a
+	// developer's AWS_ENDPOINT_URL_* or AUTHSTACK_* must not leak in.
 	cmd := exec.Command(o.Python, "-m", "ministack")
-	cmd.Env = append(os.Environ(),
-		"GATEWAY_PORT="+strconv.Itoa(o.Port),
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + os.Getenv("HOME"),
+		"LANG=C.UTF-8",
+		"GATEWAY_PORT=" + strconv.Itoa(o.Port),
 		"BIND_HOST=127.0.0.1",
 		"MINISTACK_HOST=127.0.0.1",
-		"MINISTACK_REGION="+o.Region,
+		"MINISTACK_REGION=" + o.Region,
 		"IOT_MTLS_ENABLED=0",
 		"SFTP_ENABLED=0",
 		"LAMBDA_EXECUTOR=local",
 		// Functions it runs call it back here (ministack sets AWS_ENDPOINT_URL
 		// in their environment from its own).
-		"AWS_ENDPOINT_URL="+e.Endpoint,
-		"TMPDIR="+tmp,
+		"AWS_ENDPOINT_URL=" + e.Endpoint,
+		// Its state (the pools' signing keys among it) stays in Dir.
+		"STATE_DIR=" + filepath.Join(o.Dir, "state"),
+		"S3_DATA_DIR=" + filepath.Join(o.Dir, "s3"),
+		"TMPDIR=" + tmp,
 		"LOG_LEVEL=INFO",
-	)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // Stop ends its children too
+	// Its own process group, so Stop ends the functions it started too; and,
+	// unless detached, it dies with this process (an interrupted test must
+	// not leave it running).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if !o.Detach {
+		cmd.SysProcAttr.Pdeathsig = syscall.SIGTERM
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
@@ -140,19 +163,20 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		if err := e.ready(ctx); err == nil {
+			started = true
 			return e, nil
 		}
 		select {
 		case err := <-exited:
-			return nil, fmt.Errorf("emulator exited during start (%v); log: %s\n%s", err, e.Log, tail(e.Log, 2000))
+			return nil, fmt.Errorf("emulator exited during start (%v); log:\n%s", err, tail(e.Log, 2000))
 		case <-ctx.Done():
-			e.Stop()
+			StopPID(e.PID)
 			return nil, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			e.Stop()
-			return nil, fmt.Errorf("emulator did not answer on %s within a minute; log: %s", e.Endpoint, e.Log)
+			StopPID(e.PID)
+			return nil, fmt.Errorf("emulator did not answer on %s within a minute; log:\n%s", e.Endpoint, tail(e.Log, 2000))
 		}
 	}
 }
@@ -162,7 +186,7 @@ func (e *Emulator) ready(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := probe.Do(req)
 	if err != nil {
 		return err
 	}
@@ -172,6 +196,9 @@ func (e *Emulator) ready(ctx context.Context) error {
 	}
 	return nil
 }
+
+// probe asks whether the emulator is ready; an answer takes milliseconds.
+var probe = &http.Client{Timeout: 2 * time.Second}
 
 // Config is an aws.Config for clients of the emulator (static test
 // credentials; ministack accepts any).
@@ -192,17 +219,26 @@ func Config(endpoint, region string) aws.Config {
 // removes the temporary directory Start created.
 func (e *Emulator) Stop() error {
 	err := StopPID(e.PID)
-	if e.tempDir != "" {
-		os.RemoveAll(e.tempDir)
-	}
+	e.cleanup()
 	return err
 }
 
+func (e *Emulator) cleanup() {
+	if e.tempDir != "" {
+		os.RemoveAll(e.tempDir)
+	}
+}
+
 // StopPID ends the emulator with process id pid and its process group
-// (make local-stop), waiting up to 10 seconds before killing it.
+// (make local-stop), waiting up to 10 seconds before killing it. It does
+// nothing when pid is not a ministack process (a stale state file after a
+// reboot must not end an unrelated process group).
 func StopPID(pid int) error {
 	if pid <= 0 {
 		return errors.New("emulator: no process")
+	}
+	if !IsEmulator(pid) {
+		return nil
 	}
 	if err := syscall.Kill(-pid, syscall.SIGTERM); err != nil {
 		if errors.Is(err, syscall.ESRCH) {
@@ -217,6 +253,22 @@ func StopPID(pid int) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return syscall.Kill(-pid, syscall.SIGKILL)
+}
+
+// IsEmulator reports whether pid is a running ministack ("python -m
+// ministack"), as /proc tells.
+func IsEmulator(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "-m" && args[i+1] == "ministack" {
+			return true
+		}
+	}
+	return false
 }
 
 func freePort() (int, error) {

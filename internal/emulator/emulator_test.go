@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -51,7 +53,7 @@ func TestReadAssembly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if art.version != 6 || art.ssmParameter != "/cdk-bootstrap/hnb659fds/version" || art.tags["team"] != "id" || len(art.assets) != 2 ||
+	if art.stackName != "app-dev" || art.version != 6 || art.ssmParameter != "/cdk-bootstrap/hnb659fds/version" || art.tags["team"] != "id" || len(art.assets) != 2 ||
 		art.assets[0].key != "abc.json" || art.assets[1].packaging != "zip" {
 		t.Errorf("readAssembly = %+v", art)
 	}
@@ -85,5 +87,24 @@ func TestZipDirKeepsTheExecutableBit(t *testing.T) {
 	}
 	if modes["bootstrap"] != 0o755 || modes["data/x.txt"] != 0o644 || len(modes) != 2 {
 		t.Errorf("zip entries %v; want bootstrap 0755 and data/x.txt 0644", modes)
+	}
+}
+
+func TestStopPIDLeavesOtherProcessesAlone(t *testing.T) {
+	// GIVEN a process that is not the emulator (a stale state file's pid may name one)
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if IsEmulator(cmd.Process.Pid) || IsEmulator(os.Getpid()) {
+		t.Fatal("IsEmulator took sleep or the test for ministack")
+	}
+	// WHEN StopPID is asked to stop it THEN it is left running
+	if err := StopPID(cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(cmd.Process.Pid, 0); err != nil {
+		t.Errorf("StopPID ended a process that is not the emulator: %v", err)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -363,38 +364,51 @@ func FromEnv(getenv func(string) string) (*Verifier, error) {
 // KeySetURL is where the key set of issuer's tokens is fetched from, first
 // of:
 //
-//  1. EnvJWKSURL, when set;
-//  2. with a Cognito endpoint override (EnvCognitoEndpoint, else
-//     EnvEndpoint, as the AWS SDK reads them), ENDPOINT/POOL_ID/.well-known/jwks.json,
-//     the path Cognito-compatible emulators serve; the override must be
-//     https://, or http:// to a loopback host (keys fetched in clear text
-//     from anywhere else could be swapped on the way);
+//  1. EnvJWKSURL, when set: https://, or http:// to a loopback host;
+//  2. a Cognito endpoint override on this host (EnvCognitoEndpoint, else
+//     EnvEndpoint, as the AWS SDK reads them, pointing at a loopback
+//     address): ENDPOINT/POOL_ID/.well-known/jwks.json, where
+//     Cognito-compatible emulators serve a pool's keys. Overrides to any
+//     other host are ignored here (they may be set for the SDK's sake: a
+//     proxy, a VPC or FIPS endpoint), since whoever serves the keys decides
+//     which signatures pass;
 //  3. issuer + "/.well-known/jwks.json", Cognito's public endpoint
 //     (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html).
 //
 // Only the place the keys come from changes: tokens must still carry
 // iss = issuer.
 func KeySetURL(getenv func(string) string, issuer string) (string, error) {
-	if u := getenv(EnvJWKSURL); u != "" {
-		return u, nil
+	if raw := getenv(EnvJWKSURL); raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback(u.Hostname())) {
+			return "", fmt.Errorf("jwtverify: %s=%q must be an https:// URL, or http:// to a loopback host", EnvJWKSURL, raw)
+		}
+		return raw, nil
 	}
 	for _, name := range []string{EnvCognitoEndpoint, EnvEndpoint} {
-		endpoint := getenv(name)
-		if endpoint == "" {
+		raw := getenv(name)
+		if raw == "" {
 			continue
 		}
-		u, err := url.Parse(endpoint)
-		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback(u.Hostname())) {
-			return "", fmt.Errorf("jwtverify: %s=%q must be an https:// URL, or http:// to a loopback host", name, endpoint)
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.RawQuery != "" || u.Fragment != "" {
+			return "", fmt.Errorf("jwtverify: %s=%q is not an endpoint URL", name, raw)
+		}
+		if !loopback(u.Hostname()) {
+			break // not an emulator on this host: keys come from the issuer
 		}
 		pool := issuer[strings.LastIndexByte(issuer, '/')+1:]
-		if pool == "" {
-			return "", fmt.Errorf("jwtverify: %s=%q names no user pool", EnvIssuer, issuer)
+		if !poolID.MatchString(pool) {
+			return "", fmt.Errorf("jwtverify: %s=%q does not end in a user pool id (REGION_ID)", EnvIssuer, issuer)
 		}
-		return strings.TrimSuffix(endpoint, "/") + "/" + pool + "/.well-known/jwks.json", nil
+		return u.JoinPath(pool, ".well-known", "jwks.json").String(), nil
 	}
 	return strings.TrimSuffix(issuer, "/") + "/.well-known/jwks.json", nil
 }
+
+// poolID is the form of a user pool id: its region, "_", letters and digits.
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html (Id)
+var poolID = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]_[0-9A-Za-z]+$`)
 
 func loopback(host string) bool {
 	if host == "localhost" {

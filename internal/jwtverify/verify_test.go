@@ -259,18 +259,25 @@ func TestKeySetURL(t *testing.T) {
 		{"Cognito's public endpoint", nil, issuer + "/.well-known/jwks.json", false},
 		{"explicit URL wins", map[string]string{EnvJWKSURL: "https://keys.example.com/jwks.json", EnvEndpoint: "http://127.0.0.1:4566"},
 			"https://keys.example.com/jwks.json", false},
+		{"explicit URL in clear text to another host", map[string]string{EnvJWKSURL: "http://keys.example.com/jwks.json"}, "AUTHSTACK_JWKS_URL", true},
+		{"explicit URL over loopback http", map[string]string{EnvJWKSURL: "http://127.0.0.1:9000/jwks.json"}, "http://127.0.0.1:9000/jwks.json", false},
 		{"global endpoint override", map[string]string{EnvEndpoint: "http://127.0.0.1:4566"},
 			"http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
-		{"service override before the global one", map[string]string{EnvCognitoEndpoint: "https://idp.internal:8443/", EnvEndpoint: "http://127.0.0.1:4566"},
-			"https://idp.internal:8443/eu-west-1_AbC123/.well-known/jwks.json", false},
-		{"localhost over http", map[string]string{EnvEndpoint: "http://localhost:4566"},
-			"http://localhost:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
-		{"IPv6 loopback over http", map[string]string{EnvEndpoint: "http://[::1]:4566"},
+		{"service override before the global one", map[string]string{EnvCognitoEndpoint: "http://localhost:4599/", EnvEndpoint: "http://127.0.0.1:4566"},
+			"http://localhost:4599/eu-west-1_AbC123/.well-known/jwks.json", false},
+		{"IPv6 loopback", map[string]string{EnvEndpoint: "http://[::1]:4566"},
 			"http://[::1]:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
-		{"clear text to another host", map[string]string{EnvEndpoint: "http://10.0.0.5:4566"}, "AWS_ENDPOINT_URL", true},
-		{"clear text to a name", map[string]string{EnvCognitoEndpoint: "http://emulator.example.com"}, "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", true},
-		{"not a URL", map[string]string{EnvEndpoint: "127.0.0.1:4566"}, "must be an https:// URL", true},
-		{"other scheme", map[string]string{EnvEndpoint: "ftp://127.0.0.1"}, "must be an https:// URL", true},
+		{"https to loopback", map[string]string{EnvEndpoint: "https://127.0.0.1:4566/base"},
+			"https://127.0.0.1:4566/base/eu-west-1_AbC123/.well-known/jwks.json", false},
+		// Overrides to other hosts (a proxy, a VPC or FIPS endpoint) never decide whose keys are trusted.
+		{"https override to another host is ignored", map[string]string{EnvEndpoint: "https://vpce-123.cognito-idp.eu-west-1.vpce.amazonaws.com"},
+			issuer + "/.well-known/jwks.json", false},
+		{"http override to another host is ignored", map[string]string{EnvCognitoEndpoint: "http://10.0.0.5:4566"}, issuer + "/.well-known/jwks.json", false},
+		{"a name that starts like loopback is another host", map[string]string{EnvEndpoint: "http://127.0.0.1.evil.example:4566"}, issuer + "/.well-known/jwks.json", false},
+		{"userinfo is not the host", map[string]string{EnvEndpoint: "http://127.0.0.1@evil.example:4566"}, issuer + "/.well-known/jwks.json", false},
+		{"not a URL", map[string]string{EnvEndpoint: "127.0.0.1:4566"}, "not an endpoint URL", true},
+		{"other scheme", map[string]string{EnvEndpoint: "ftp://127.0.0.1"}, "not an endpoint URL", true},
+		{"query in the endpoint", map[string]string{EnvEndpoint: "http://127.0.0.1:4566/?x=/y"}, "not an endpoint URL", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -292,5 +299,14 @@ func TestKeySetURL(t *testing.T) {
 	})
 	if err != nil || v.Issuer != issuer {
 		t.Errorf("FromEnv with an endpoint override: issuer %q, %v; want %q", v.Issuer, err, issuer)
+	}
+}
+
+func TestKeySetURLNeedsAPoolIDInTheIssuer(t *testing.T) {
+	env := map[string]string{EnvEndpoint: "http://127.0.0.1:4566"}
+	for _, issuer := range []string{"https://cognito-idp.eu-west-1.amazonaws.com", "https://x/..", "https://x/p?q=/a", "https://x/eu-west-1_"} {
+		if got, err := KeySetURL(func(k string) string { return env[k] }, issuer); err == nil {
+			t.Errorf("KeySetURL(issuer %q) = %q; want an error", issuer, got)
+		}
 	}
 }

@@ -45,7 +45,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "up":
 		if old, err := emulator.ReadState(statePath); err == nil {
-			emulator.StopPID(old.PID)
+			emulator.StopPID(old.PID) // only if it is still a ministack
+			os.Remove(statePath)
 		}
 		dir, err := filepath.Abs(*stateDir)
 		if err != nil {
@@ -56,7 +57,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		absRoot, _ := filepath.Abs(*root)
-		em, err := emulator.Start(ctx, emulator.Options{Root: absRoot, Region: *region, Dir: dir})
+		em, err := emulator.Start(ctx, emulator.Options{Root: absRoot, Region: *region, Dir: dir, Detach: true})
 		if err != nil {
 			return err
 		}
@@ -90,11 +91,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		running := emulator.IsEmulator(st.PID)
 		if err := emulator.StopPID(st.PID); err != nil {
 			return err
 		}
 		os.Remove(statePath)
 		os.RemoveAll(filepath.Join(*stateDir, "tmp"))
+		if !running {
+			fmt.Fprintf(stdout, "no local deployment was running (pid %d is not the emulator); removed its stale state\n", st.PID)
+			return nil
+		}
 		fmt.Fprintf(stdout, "stopped the local deployment (emulator pid %d)\n", st.PID)
 		return nil
 	}
