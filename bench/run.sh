@@ -59,7 +59,7 @@ go build -o "$tmp/coldstart" ./bench/coldstart
 for f in $fns; do
   go build "${flags[@]}" -o "$tmp/host/$f" "./functions/$f"
 done
-export AUTHSTACK_PUBLISH_USER_EVENTS=false AUTHSTACK_APP_NAME=Shop AUTHSTACK_ENVIRONMENT=test
+export AUTHSTACK_PUBLISH_USER_EVENTS=false AUTHSTACK_APP_NAME=Shop AUTHSTACK_ENVIRONMENT=test AUTHSTACK_EMAIL_SENDING_ACCOUNT=DEVELOPER
 export AUTHSTACK_CLAIMS='{"rolesClaim":"roles"}'
 for f in presignup userevents pretokengen custommessage; do
   "$tmp/coldstart" -name "$f" -n "$N" -event "${events[$f]}" -- "$tmp/host/$f"

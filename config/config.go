@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/rules"
 	"github.com/authstack/authstack/internal/tokenclaims"
 )
@@ -152,6 +153,60 @@ type UserPool struct {
 	Attributes []Attribute `yaml:"attributes" json:"attributes"`
 	// CustomAttributes are "custom:" attributes. Default: none.
 	CustomAttributes []CustomAttribute `yaml:"customAttributes" json:"customAttributes,omitempty"`
+	// Email is how the pool sends email. Default: Cognito's own sender
+	// (COGNITO_DEFAULT): Cognito's default texts, a daily quota below
+	// production volume, and no branded emails (see Email).
+	Email Email `yaml:"email" json:"email"`
+}
+
+// Email configures how the user pool sends email.
+//
+// Without SES, Cognito sends from no-reply@verificationemail.com with its own
+// default texts, and only a limited number of emails a day for the account
+// (the Cognito quotas page lists it; not enough for production sign-ups).
+// The custom message trigger can then brand SMS texts only: Cognito uses a
+// trigger's email subject and body only when the pool sends through SES
+// (EmailSendingAccount DEVELOPER).
+//
+// With SES, Cognito sends through your verified SES identity (from your
+// address, with your configuration set) and the custom message trigger
+// brands every email (HTML) and SMS text.
+//
+// Sources: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html,
+// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html
+type Email struct {
+	// SES sends email through Amazon SES. Default: none (Cognito's sender).
+	SES *SES `yaml:"ses" json:"ses,omitempty"`
+}
+
+// SES is an Amazon SES identity the user pool sends from. The identity (the
+// FromAddress, or VerifiedDomain) must be verified in SES, in SESRegion, and
+// out of the SES sandbox for mail to reach unverified recipients.
+type SES struct {
+	// FromAddress is the sender's address. Required.
+	FromAddress string `yaml:"fromAddress" json:"fromAddress"`
+	// FromName is the sender's display name. Default: none.
+	FromName string `yaml:"fromName" json:"fromName,omitempty"`
+	// ReplyTo is the Reply-To address. Default: none.
+	ReplyTo string `yaml:"replyTo" json:"replyTo,omitempty"`
+	// ConfigurationSet is the SES configuration set (event publishing,
+	// dedicated IPs). Default: none.
+	ConfigurationSet string `yaml:"configurationSet" json:"configurationSet,omitempty"`
+	// Region is the SES region. Default: the stack's region.
+	Region string `yaml:"region" json:"region,omitempty"`
+	// VerifiedDomain is the verified SES domain identity FromAddress belongs
+	// to, when the domain rather than the address is verified. Default: none
+	// (the address itself is the identity).
+	VerifiedDomain string `yaml:"verifiedDomain" json:"verifiedDomain,omitempty"`
+}
+
+// EmailSendingAccount is the pool's EmailConfiguration.EmailSendingAccount:
+// DEVELOPER with SES, else COGNITO_DEFAULT.
+func (c Config) EmailSendingAccount() string {
+	if c.UserPool.Email.SES != nil {
+		return contract.EmailDeveloper
+	}
+	return contract.EmailCognitoDefault
 }
 
 // Password is the user pool's password policy. Upper case, lower case and

@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -283,6 +284,34 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"burst", func(c *Config) { c.API.ThrottlingBurstLimit = 9999 }, `api.throttlingBurstLimit: 9999`},
 		{"authorizer cache", func(c *Config) { c.API.AuthorizerCacheSeconds = 7200 }, `api.authorizerCacheSeconds: 7200`},
 		{"group precedence", func(c *Config) { c.Groups[0].Precedence = -1 }, `groups[0].precedence: -1`},
+		{"reserved claim in another case", func(c *Config) { c.Triggers.TokenClaims.AttributeClaims = map[string]string{"Sub": "custom:x"} }, `claim "Sub" cannot be added`},
+		{"cognito-prefixed claim", func(c *Config) { c.Triggers.TokenClaims.RolesClaim = "cognito:roles" }, `claim "cognito:roles" cannot be added`},
+		{"dev-prefixed claim", func(c *Config) { c.Triggers.TokenClaims.AttributeClaims = map[string]string{"dev:tier": "custom:tier"} }, `claim "dev:tier" cannot be added`},
+		{"event_id claim", func(c *Config) { c.Triggers.TokenClaims.AttributeClaims = map[string]string{"event_id": "custom:x"} }, `claim "event_id" cannot be added`},
+		{"scope with a blank", func(c *Config) { c.Triggers.TokenClaims.AccessTokenScopes = []string{"api/read write"} }, `accessTokenScopes[0] "api/read write" is not a scope`},
+		{"machine token over a day", func(c *Config) { c.Tokens.MachineAccessTokenValidityMinutes = 1441 }, `tokens.machineAccessTokenValidityMinutes: 1441 minutes`},
+		{"ses from address", func(c *Config) { c.UserPool.Email.SES = &SES{FromAddress: "no-reply at example.com"} }, `userPool.email.ses.fromAddress: "no-reply at example.com"`},
+		{"ses reply-to", func(c *Config) { c.UserPool.Email.SES = &SES{FromAddress: "a@example.com", ReplyTo: "x"} }, `userPool.email.ses.replyTo: "x"`},
+		{"ses region", func(c *Config) { c.UserPool.Email.SES = &SES{FromAddress: "a@example.com", Region: "europe"} }, `userPool.email.ses.region: "europe"`},
+		{"ses domain mismatch", func(c *Config) {
+			c.UserPool.Email.SES = &SES{FromAddress: "a@example.org", VerifiedDomain: "example.com"}
+		}, `userPool.email.ses.fromAddress: "a@example.org" is not in the verified domain "example.com"`},
+		{"ses configuration set", func(c *Config) {
+			c.UserPool.Email.SES = &SES{FromAddress: "a@example.com", ConfigurationSet: "has space"}
+		}, `userPool.email.ses.configurationSet: "has space"`},
+		{"ses from name", func(c *Config) { c.UserPool.Email.SES = &SES{FromAddress: "a@example.com", FromName: "Evil\r\nBcc: x"} }, `userPool.email.ses.fromName`},
+		// Lambda's environment holds 4 KB for all variables together (names and values)
+		{"deny domains over the environment budget", func(c *Config) {
+			for i := 0; i < 200; i++ {
+				c.Triggers.DenyDomains = append(c.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))
+			}
+		}, `lambda environment: the pre sign-up function's environment needs up to`},
+		{"rules over the environment budget", func(c *Config) {
+			c.API.Rules = c.DefaultRules()
+			for i := 0; i < 40; i++ {
+				c.API.Rules = append(c.API.Rules, rules.Rule{Method: "GET", Path: fmt.Sprintf("/r%02d", i), Groups: []string{c.Groups[0].Name}})
+			}
+		}, `lambda environment: the API authorizer function's environment needs up to`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -302,6 +331,23 @@ func TestValidateRejectsBadValues(t *testing.T) {
 				t.Errorf("Validate() = %q; want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestValidateAcceptsWhatTheConstructsAccept(t *testing.T) {
+	c := Reference()[0]
+	c.Tokens.MachineAccessTokenValidityMinutes = 1440
+	c.UserPool.Email.SES = &SES{FromAddress: "no-reply@mail.example.com", FromName: "Example", ReplyTo: "help@example.com",
+		ConfigurationSet: "auth-events", Region: "eu-west-1", VerifiedDomain: "example.com"}
+	// Just under the budget: 150 domains of 22 characters.
+	for i := 0; i < 150; i++ {
+		c.Triggers.DenyDomains = append(c.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.EmailSendingAccount() != "DEVELOPER" || Reference()[0].EmailSendingAccount() != "COGNITO_DEFAULT" {
+		t.Error("EmailSendingAccount does not follow userPool.email.ses")
 	}
 }
 

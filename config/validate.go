@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/rules"
 	"github.com/authstack/authstack/internal/validate"
 )
@@ -39,6 +41,8 @@ var (
 	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
 	regionRE     = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
 	customAttrRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,20}$`)
+	// SES configuration set names. Source: https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html
+	configSetRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
 // Validate checks every field and returns all problems at once, each naming
@@ -89,6 +93,9 @@ func (c Config) Validate() error {
 	c.validateGroups(v)
 	c.validateTriggers(v)
 	c.validateAPI(v)
+	for _, err := range c.LambdaEnvironments() {
+		v.check("lambda environment", err)
+	}
 	for i, e := range c.Monitoring.AlarmEmails {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			v.add(fmt.Sprintf("monitoring.alarmEmails[%d]", i), "%q is not an email address", e)
@@ -131,6 +138,32 @@ func (c Config) validateUserPool(v *collector) {
 	}
 	if !email {
 		v.add("userPool.attributes", "email is the username and must be listed (required: true)")
+	}
+	if ses := up.Email.SES; ses != nil {
+		for _, a := range []struct{ field, value string }{{"fromAddress", ses.FromAddress}, {"replyTo", ses.ReplyTo}} {
+			if a.value == "" && a.field == "replyTo" {
+				continue
+			}
+			if addr, err := mail.ParseAddress(a.value); err != nil || addr.Address != a.value {
+				v.add("userPool.email.ses."+a.field, "%q is not an email address", a.value)
+			}
+		}
+		if ses.Region != "" && !regionRE.MatchString(ses.Region) {
+			v.add("userPool.email.ses.region", "%q is not an AWS region name (like eu-west-1)", ses.Region)
+		}
+		if d := ses.VerifiedDomain; d != "" {
+			if err := validate.DomainName(d); err != nil {
+				v.check("userPool.email.ses.verifiedDomain", err)
+			} else if _, domain, _ := strings.Cut(ses.FromAddress, "@"); !strings.EqualFold(domain, d) && !strings.HasSuffix(strings.ToLower(domain), "."+d) {
+				v.add("userPool.email.ses.fromAddress", "%q is not in the verified domain %q", ses.FromAddress, d)
+			}
+		}
+		if len(ses.FromName) > 256 || strings.ContainsAny(ses.FromName, "\r\n\"<>") {
+			v.add("userPool.email.ses.fromName", "%q must be at most 256 characters without line breaks, quotes or angle brackets", ses.FromName)
+		}
+		if cs := ses.ConfigurationSet; cs != "" && !configSetRE.MatchString(cs) {
+			v.add("userPool.email.ses.configurationSet", "%q must be 1-64 characters of A-Z, a-z, 0-9, _ and -", cs)
+		}
 	}
 	for i, a := range up.CustomAttributes {
 		f := fmt.Sprintf("userPool.customAttributes[%d]", i)
@@ -309,3 +342,39 @@ func (v *collector) check(field string, err error) {
 }
 
 func (v *collector) err() error { return errors.Join(v.errs...) }
+
+// LambdaEnvironments checks the environment of every function the stack
+// builds against Lambda's 4 KB budget (contract.MaxEnvBytes), with the same
+// builders the constructs use; it returns one error per function that can
+// overflow.
+func (c Config) LambdaEnvironments() []error {
+	type function struct {
+		name string
+		env  contract.Env
+	}
+	t := c.Triggers
+	fns := []function{
+		{"pre sign-up", contract.PreSignUpEnv(t.DenyDomains, t.AllowDomains)},
+		{"user events", contract.UserEventsEnv(c.PublishUserEvents)},
+		{"custom message", contract.CustomMessageEnv(c.AppName, c.Environment, c.Production, c.EmailSendingAccount())},
+	}
+	if !t.TokenClaims.Empty() {
+		claims, _ := json.Marshal(t.TokenClaims)
+		fns = append(fns, function{"pre token generation", contract.PreTokenGenerationEnv(string(claims))})
+	}
+	if t.Migration.Enabled {
+		fns = append(fns, function{"user migration", contract.MigrationEnv(t.Migration.Endpoint)})
+	}
+	rulesJSON, _ := json.Marshal(c.APIRules())
+	clients := len(c.AppClients) + 1 // and the machine client
+	fns = append(fns,
+		function{"API authorizer", contract.AuthorizerEnv(string(rulesJSON), clients, "")},
+		function{"API handler", contract.APIHandlerEnv(c.API.AdminGroup, c.Tokens.RefreshTokenValidityDays*24*60*60, clients, "")})
+	var errs []error
+	for _, f := range fns {
+		if err := f.env.Check(f.name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}

@@ -296,23 +296,23 @@ func (j *journey) run() {
 func (j *journey) userEvents(sqsc *sqs.Client, queueURL string) {
 	ctx := j.ctx
 	schema := compileSchema(j.t)
-	fired := j.drain(sqsc, queueURL, schema, time.Second)
+	fired := j.drain(sqsc, queueURL, schema, time.Second, 1)
 	if len(fired) == 0 {
 		j.skip("user events of the sign-up and sign-ins above",
 			"ministack 1.5.33 fires no post confirmation or pre/post authentication trigger")
 	} else {
 		j.t.Logf("  the emulator fired user-event triggers: %v", fired)
 	}
-	j.step("post confirmation trigger, invoked with AWS's sample event, publishes a valid event", func() error {
-		desc, err := j.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(j.out["UserPoolId"])})
-		if err != nil {
-			return err
-		}
-		fn := aws.ToString(desc.UserPool.LambdaConfig.PostConfirmation)
+	desc, err := j.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(j.out["UserPoolId"])})
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	lc := desc.UserPool.LambdaConfig
+	invoke := func(fn, file string) error {
 		if fn == "" {
-			return errors.New("the user pool has no post confirmation trigger")
+			return fmt.Errorf("the user pool has no trigger for %s", file)
 		}
-		event, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "events", "reference", "CognitoCreateUserPostConfirmation.json"))
+		event, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "events", file))
 		if err != nil {
 			return err
 		}
@@ -323,20 +323,58 @@ func (j *journey) userEvents(sqsc *sqs.Client, queueURL string) {
 		if res.FunctionError != nil {
 			return fmt.Errorf("%s: %s", aws.ToString(res.FunctionError), res.Payload)
 		}
-		got := j.drain(sqsc, queueURL, schema, 10*time.Second)
-		if len(got) != 1 || got[0] != "SignUpConfirmed" {
-			return fmt.Errorf("events on the queue: %v; want [SignUpConfirmed]", got)
+		return nil
+	}
+	j.step("post confirmation trigger, invoked with AWS's sample event, publishes a valid event", func() error {
+		if err := invoke(aws.ToString(lc.PostConfirmation), "reference/CognitoCreateUserPostConfirmation.json"); err != nil {
+			return err
+		}
+		got := j.drain(sqsc, queueURL, schema, 10*time.Second, 1)
+		if len(got) != 1 || got[0].EventType != "SignUpConfirmed" || got[0].ClientID == "" {
+			return fmt.Errorf("events on the queue: %+v; want one SignUpConfirmed with its clientId", got)
+		}
+		return nil
+	})
+	j.step("a Cognito retry of an admin confirmation: same event id, no client id", func() error {
+		// Attempt and retry of one AdminConfirmSignUp (callerContext.clientId = CLIENT_ID_NOT_APPLICABLE)
+		for i := 0; i < 2; i++ {
+			if err := invoke(aws.ToString(lc.PostConfirmation), "aws/postconfirmation-admin.json"); err != nil {
+				return err
+			}
+		}
+		got := j.drain(sqsc, queueURL, schema, 10*time.Second, 2)
+		if len(got) != 2 || got[0].EventID != got[1].EventID {
+			return fmt.Errorf("events on the queue: %+v; want two deliveries of one event id", got)
+		}
+		if got[0].ClientID != "" {
+			return fmt.Errorf("clientId %q; want none for an administrator's action", got[0].ClientID)
+		}
+		return nil
+	})
+	j.step("pre authentication of a user who does not exist: no error, no event", func() error {
+		if err := invoke(aws.ToString(lc.PreAuthentication), "aws/preauthentication-user-not-found.json"); err != nil {
+			return fmt.Errorf("the trigger answered an error (it would reveal the account does not exist): %w", err)
+		}
+		if got := j.drain(sqsc, queueURL, schema, 2*time.Second, 1); len(got) != 0 {
+			return fmt.Errorf("events on the queue: %+v; want none", got)
 		}
 		return nil
 	})
 }
 
-// drain receives what reaches the queue within wait (returning at the first
-// message once one arrived), validating each against docs/events.schema.json.
-func (j *journey) drain(sqsc *sqs.Client, queueURL string, schema *jsonschema.Schema, wait time.Duration) []string {
-	var types []string
+// delivered is what the journey reads of a user event.
+type delivered struct {
+	EventID   string `json:"eventId"`
+	EventType string `json:"eventType"`
+	ClientID  string `json:"clientId"`
+}
+
+// drain receives what reaches the queue within wait (returning once want
+// messages arrived), validating each against docs/events.schema.json.
+func (j *journey) drain(sqsc *sqs.Client, queueURL string, schema *jsonschema.Schema, wait time.Duration, want int) []delivered {
+	var got []delivered
 	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && len(got) < want {
 		r, err := sqsc.ReceiveMessage(j.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(queueURL), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
 		if err != nil {
 			j.t.Fatal(err)
@@ -353,18 +391,13 @@ func (j *journey) drain(sqsc *sqs.Client, queueURL string, schema *jsonschema.Sc
 			if err := schema.Validate(doc); err != nil {
 				j.t.Fatalf("user event does not match docs/events.schema.json: %v\n%s", err, envelope.Message)
 			}
-			var e struct {
-				EventType string `json:"eventType"`
-			}
+			var e delivered
 			json.Unmarshal([]byte(envelope.Message), &e)
-			types = append(types, e.EventType)
+			got = append(got, e)
 			sqsc.DeleteMessage(j.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(queueURL), ReceiptHandle: m.ReceiptHandle})
 		}
-		if len(types) > 0 {
-			break
-		}
 	}
-	return types
+	return got
 }
 
 func compileSchema(t *testing.T) *jsonschema.Schema {

@@ -211,18 +211,20 @@ func (s *AuthStack) addOutputs() {
 func triggersProps(s *AuthStack, cfg config.Config) *triggers.TriggersProps {
 	t := cfg.Triggers
 	props := &triggers.TriggersProps{
-		UserPool:          s.UserPool.Pool,
-		UserEvents:        s.UserEvents,
-		PublishUserEvents: jsii.Bool(cfg.PublishUserEvents),
-		AppName:           cfg.AppName,
-		Environment:       cfg.Environment,
-		Production:        cfg.Production,
-		DenyDomains:       t.DenyDomains,
-		AllowDomains:      t.AllowDomains,
-		TokenClaims:       t.TokenClaims,
-		LogLevel:          lambda.ApplicationLogLevel(cfg.LogLevel),
-		LogRetention:      retention(cfg.LogRetentionDays),
-		MemorySize:        jsii.Number(t.MemoryMB),
+		UserPool:            s.UserPool.Pool,
+		UserEvents:          s.UserEvents,
+		PublishUserEvents:   jsii.Bool(cfg.PublishUserEvents),
+		AppName:             cfg.AppName,
+		Environment:         cfg.Environment,
+		Production:          cfg.Production,
+		EmailSendingAccount: jsii.String(s.UserPool.EmailSendingAccount()),
+		SmsEnabled:          jsii.Bool(cfg.UserPool.SMS),
+		DenyDomains:         t.DenyDomains,
+		AllowDomains:        t.AllowDomains,
+		TokenClaims:         t.TokenClaims,
+		LogLevel:            lambda.ApplicationLogLevel(cfg.LogLevel),
+		LogRetention:        retention(cfg.LogRetentionDays),
+		MemorySize:          jsii.Number(t.MemoryMB),
 	}
 	if t.Migration.Enabled {
 		props.Migration = &triggers.Migration{
@@ -293,6 +295,16 @@ func userPoolProps(cfg config.Config) *userpool.UserPoolProps {
 	if up.SMS {
 		props.SmsRoleExternalId = jsii.String(cfg.StackName() + "-cognito-sms")
 	}
+	if ses := up.Email.SES; ses != nil {
+		props.SES = &cognito.UserPoolSESOptions{
+			FromEmail:            jsii.String(ses.FromAddress),
+			FromName:             optional(ses.FromName),
+			ReplyTo:              optional(ses.ReplyTo),
+			ConfigurationSetName: optional(ses.ConfigurationSet),
+			SesRegion:            optional(ses.Region),
+			SesVerifiedDomain:    optional(ses.VerifiedDomain),
+		}
+	}
 	if custom != nil {
 		props.CustomAttributes = &custom
 	}
@@ -325,6 +337,14 @@ func pascal(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// optional is nil for "", else a pointer to s.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
 }
 
 func stringsOrNil(s []string) *[]*string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/stacks"
 )
@@ -190,13 +192,13 @@ func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
 	checked := 0
 	for id, fn := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
 		vars, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})["Variables"].(map[string]interface{})
-		if _, ok := vars[jwtverify.EnvIssuer]; !ok {
+		if _, ok := vars[contract.EnvIssuer]; !ok {
 			continue
 		}
 		checked++
 		env := map[string]string{}
 		for name, v := range vars {
-			if name != jwtverify.EnvIssuer && name != jwtverify.EnvJWKSURL {
+			if name != contract.EnvIssuer && name != contract.EnvJWKSURL {
 				continue
 			}
 			got, err := d.Resolve(v)
@@ -205,7 +207,7 @@ func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
 			}
 			env[name] = got
 		}
-		env[jwtverify.EnvClientIDs] = "client"
+		env[contract.EnvClientIDs] = "client"
 		v, err := jwtverify.FromEnv(func(k string) string { return env[k] })
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
@@ -316,6 +318,38 @@ func TestInvalidConfigIsAnErrorAndAddsNothing(t *testing.T) {
 	}
 	if _, err := stacks.NewAuthStack(app, jsii.String("Nil"), nil); err == nil {
 		t.Error("NewAuthStack(nil props) = nil error")
+	}
+}
+
+func TestLimitsThroughNewAuthStack(t *testing.T) {
+	// GIVEN configs at the edges of what config.Validate accepts
+	edge := config.Reference()[0]
+	edge.Tokens.MachineAccessTokenValidityMinutes = 1440
+	edge.UserPool.Email.SES = &config.SES{FromAddress: "no-reply@example.com"}
+	for i := 0; i < 150; i++ {
+		edge.Triggers.DenyDomains = append(edge.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))
+	}
+	over := config.Reference()[0]
+	for i := 0; i < 200; i++ {
+		over.Triggers.DenyDomains = append(over.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))
+	}
+	// WHEN each is built THEN the valid one synthesizes (no construct panics)...
+	app := cdktest.NewApp(t)
+	if msg := cdktest.Panics(func() {
+		if _, err := stacks.NewAuthStack(app, jsii.String("Edge"), &stacks.AuthStackProps{Config: edge}); err != nil {
+			t.Errorf("NewAuthStack(edge) = %v", err)
+		}
+	}); msg != "" {
+		t.Fatalf("a config that validates panicked in a construct: %s", msg)
+	}
+	// ... and the other is an error that adds nothing
+	app = cdktest.NewApp(t)
+	s, err := stacks.NewAuthStack(app, jsii.String("Over"), &stacks.AuthStackProps{Config: over})
+	if err == nil || s != nil || !strings.Contains(err.Error(), "pre sign-up function's environment") {
+		t.Errorf("NewAuthStack(over budget) = %v, %v; want the budget error", s, err)
+	}
+	if n := len(*app.Node().Children()); n != 0 {
+		t.Errorf("app has %d children after the error", n)
 	}
 }
 

@@ -16,7 +16,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -31,14 +30,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/gofunction"
-	"github.com/authstack/authstack/internal/apihandler"
-	"github.com/authstack/authstack/internal/authorizer"
-	"github.com/authstack/authstack/internal/denylist"
-	"github.com/authstack/authstack/internal/jwtverify"
+	"github.com/authstack/authstack/internal/cdkutil"
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/kmskey"
 	"github.com/authstack/authstack/internal/nag"
 	"github.com/authstack/authstack/internal/rules"
-	"github.com/authstack/authstack/internal/telemetry"
 )
 
 // APIProps configures an API.
@@ -122,47 +118,41 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	}
 
 	a.DenyList = dynamodb.NewTable(a, jsii.String("DenyList"), &dynamodb.TableProps{
-		PartitionKey:                     &dynamodb.Attribute{Name: jsii.String(denylist.AttrKey), Type: dynamodb.AttributeType_STRING},
+		PartitionKey:                     &dynamodb.Attribute{Name: jsii.String(contract.DenyListKey), Type: dynamodb.AttributeType_STRING},
 		BillingMode:                      dynamodb.BillingMode_PAY_PER_REQUEST,
-		TimeToLiveAttribute:              jsii.String(denylist.AttrTTL),
+		TimeToLiveAttribute:              jsii.String(contract.DenyListExpiresAt),
 		PointInTimeRecoverySpecification: &dynamodb.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: jsii.Bool(true)},
 		DeletionProtection:               jsii.Bool(true),
 		RemovalPolicy:                    awscdk.RemovalPolicy_RETAIN,
 	})
 
-	rulesJSON, _ := json.Marshal(props.Rules)
-	clientIDs := awscdk.Fn_Join(jsii.String(","), &props.ClientIds)
-	common := map[string]*string{
-		telemetry.EnvStack:          awscdk.Stack_Of(a).StackName(),
-		jwtverify.EnvIssuer:         props.Issuer,
-		jwtverify.EnvClientIDs:      clientIDs,
-		authorizer.EnvDenyListTable: a.DenyList.TableName(),
+	authEnv, handlerEnv := props.environments(ttl)
+	deployed := map[string]*string{
+		contract.EnvStack:         awscdk.Stack_Of(a).StackName(),
+		contract.EnvIssuer:        props.Issuer,
+		contract.EnvClientIDs:     awscdk.Fn_Join(jsii.String(","), &props.ClientIds),
+		contract.EnvDenyListTable: a.DenyList.TableName(),
 	}
 	if props.JwksUrl != nil {
 		// Without it the functions derive the key set URL from the issuer
 		// (or from an AWS endpoint override: jwtverify.KeySetURL).
-		common[jwtverify.EnvJWKSURL] = props.JwksUrl
+		deployed[contract.EnvJWKSURL] = props.JwksUrl
 	}
-	fn := func(cid, entry, description string, extra map[string]*string) *gofunction.GoFunction {
-		env := map[string]*string{}
-		for k, v := range common {
-			env[k] = v
+	fn := func(cid, entry, description string, env contract.Env) *gofunction.GoFunction {
+		vars := map[string]*string{}
+		for k, v := range env.Vars {
+			vars[k] = jsii.String(v)
 		}
-		for k, v := range extra {
-			env[k] = v
+		for k := range env.Deployed {
+			vars[k] = deployed[k]
 		}
 		return gofunction.NewGoFunction(a, jsii.String(cid), &gofunction.GoFunctionProps{
-			Entry: entry, Description: jsii.String(description), Environment: &env,
+			Entry: entry, Description: jsii.String(description), Environment: &vars,
 			LogLevel: props.LogLevel, LogRetention: retention, LogKey: logKey,
 		})
 	}
-	a.Authorizer = fn("Authorizer", "functions/authorizer", "API authorizer: Cognito JWTs, revocation, access rules",
-		map[string]*string{authorizer.EnvRules: jsii.String(string(rulesJSON))})
-	a.Handler = fn("Handler", "functions/api", "API integration: identity routes and logout",
-		map[string]*string{
-			apihandler.EnvAdminGroup:         jsii.String(props.AdminGroup),
-			apihandler.EnvDenyListTTLSeconds: jsii.String(strconv.FormatFloat(*ttl.ToSeconds(nil), 'f', 0, 64)),
-		})
+	a.Authorizer = fn("Authorizer", "functions/authorizer", "API authorizer: Cognito JWTs, revocation, access rules", authEnv)
+	a.Handler = fn("Handler", "functions/api", "API integration: identity routes and logout", handlerEnv)
 	a.grant(a.Authorizer, "dynamodb:BatchGetItem")
 	a.grant(a.Handler, "dynamodb:PutItem", "dynamodb:UpdateItem")
 
@@ -297,6 +287,28 @@ func webACL(scope constructs.Construct) wafv2.CfnWebACL {
 	})
 }
 
+// environments are the authorizer's and the handler's environments as the
+// contract builds them (deploy-time values at their longest).
+func (p *APIProps) environments(ttl awscdk.Duration) (contract.Env, contract.Env) {
+	rulesJSON, _ := json.Marshal(p.Rules)
+	jwks := ""
+	if cdkutil.Literal(p.JwksUrl) {
+		jwks = *p.JwksUrl
+	}
+	ttlSeconds := 30 * 24 * 60 * 60
+	if ttl != nil && !*ttl.IsUnresolved() {
+		ttlSeconds = int(*ttl.ToSeconds(nil))
+	}
+	auth := contract.AuthorizerEnv(string(rulesJSON), len(p.ClientIds), jwks)
+	handler := contract.APIHandlerEnv(p.AdminGroup, ttlSeconds, len(p.ClientIds), jwks)
+	if p.JwksUrl != nil && jwks == "" {
+		for _, e := range []contract.Env{auth, handler} {
+			e.Deployed[contract.EnvJWKSURL] = contract.MaxIssuerLen + len("/.well-known/jwks.json")
+		}
+	}
+	return auth, handler
+}
+
 func (p *APIProps) validate() error {
 	if p == nil || p.Issuer == nil {
 		return fmt.Errorf("Issuer is required")
@@ -319,7 +331,11 @@ func (p *APIProps) validate() error {
 	if p.AuthorizerCacheTTL != nil && !*p.AuthorizerCacheTTL.IsUnresolved() && *p.AuthorizerCacheTTL.ToSeconds(nil) > 3600 {
 		return fmt.Errorf("AuthorizerCacheTTL: at most 1 hour")
 	}
-	return nil
+	auth, handler := p.environments(p.DenyListTTL)
+	if err := auth.Check("API authorizer"); err != nil {
+		return err
+	}
+	return handler.Check("API handler")
 }
 
 func orNumber(v *float64, def float64) *float64 {

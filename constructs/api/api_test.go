@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -123,10 +124,20 @@ func TestInvalidProps(t *testing.T) {
 		{func(p *api.APIProps) { p.AdminGroup = "" }, "AdminGroup is required"},
 		{func(p *api.APIProps) { p.UpstreamURL = "http://backend" }, `UpstreamURL: "http://backend"`},
 		{func(p *api.APIProps) { p.AuthorizerCacheTTL = awscdk.Duration_Hours(jsii.Number(2)) }, "AuthorizerCacheTTL"},
+		// 50 rules with long group names overflow Lambda's 4 KB environment.
+		{func(p *api.APIProps) { p.Rules = manyRules(50) }, "the API authorizer function's environment needs up to"},
 	}
 	for _, tc := range cases {
 		if msg := cdktest.Panics(func() { newAPI(t, tc.mutate) }); !strings.Contains(msg, "api Api: "+tc.want) {
 			t.Errorf("panic = %q; want %q", msg, tc.want)
 		}
 	}
+}
+
+func manyRules(n int) []rules.Rule {
+	out := make([]rules.Rule, n)
+	for i := range out {
+		out[i] = rules.Rule{Method: "GET", Path: fmt.Sprintf("/resource%02d", i), Groups: []string{"a-rather-long-group-name-for-readers"}}
+	}
+	return out
 }

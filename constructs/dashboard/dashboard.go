@@ -100,7 +100,8 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 	})
 	d.Dashboard.AddWidgets(
 		graph("Sign-ups and sign-ins", d.Metric(telemetry.SignUps), d.Metric(telemetry.Confirmations),
-			d.Metric(telemetry.SignInAttempts), d.Metric(telemetry.SignIns), d.Metric(telemetry.PasswordResets)),
+			d.Metric(telemetry.SignInAttempts), d.Metric(telemetry.SignIns), d.Metric(telemetry.PasswordResets),
+			d.Metric(telemetry.UnknownUserSignInAttempts).With(&cw.MetricOptions{Label: jsii.String("sign-in attempts, unknown users")})),
 		graph("Sign-up rejections by reason", d.rejections(telemetry.ReasonDisposableEmail),
 			d.rejections(telemetry.ReasonMalformedEmail), d.rejections(telemetry.ReasonMissingEmail)),
 		graph("User events not published", d.Metric(telemetry.PublishFailures)),

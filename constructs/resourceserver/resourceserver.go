@@ -117,10 +117,12 @@ func NewResourceServer(scope constructs.Construct, id *string, props *ResourceSe
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
 		AccessTokenValidity:        validity,
-		// ID tokens are not issued to machine clients, but CloudFormation needs
-		// a value no longer than the refresh token; keep both at their minimum.
+		// Machine clients get no ID or refresh tokens (client credentials),
+		// but aws-cdk-lib wants access and ID token validity no longer than
+		// the refresh token's: the ID token at its minimum, the refresh token
+		// at its minimum or the access token's validity, whichever is longer.
 		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(5)),
-		RefreshTokenValidity: awscdk.Duration_Minutes(jsii.Number(60)),
+		RefreshTokenValidity: refreshValidity(validity),
 	})
 	// An absent ExplicitAuthFlows means Cognito's default (SRP, custom auth and
 	// refresh); the client-credentials grant needs none of the user flows, and
@@ -189,4 +191,14 @@ func (p *ResourceServerProps) validate() error {
 		}
 	}
 	return nil
+}
+
+// refreshValidity is the machine client's refresh-token validity: 60
+// minutes (Cognito's minimum), or the access token's validity when that is
+// longer.
+func refreshValidity(access awscdk.Duration) awscdk.Duration {
+	if m, ok := cdkutil.Minutes(access); ok && m > 60 {
+		return access
+	}
+	return awscdk.Duration_Minutes(jsii.Number(60))
 }

@@ -90,3 +90,30 @@ func TestOAuthScopeUnknownPanics(t *testing.T) {
 		t.Errorf("panic = %q", msg)
 	}
 }
+
+func TestMachineAccessTokensUpToADay(t *testing.T) {
+	// GIVEN the longest access-token validity Cognito allows (1 day); the
+	// machine client has no refresh tokens, but aws-cdk-lib wants the access
+	// token no longer than the refresh token
+	// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html (AccessTokenValidity)
+	for _, minutes := range []float64{5, 60, 61, 1440} {
+		stack := cdktest.NewStack(t)
+		pool := cognito.NewUserPool(stack, jsii.String("Pool"), nil)
+		msg := cdktest.Panics(func() {
+			resourceserver.NewResourceServer(stack, jsii.String("Api"), &resourceserver.ResourceServerProps{
+				UserPool: pool, Identifier: jsii.String("api.example.com"), Scopes: []resourceserver.Scope{{Name: "read"}},
+				MachineAccessTokenValidity: awscdk.Duration_Minutes(jsii.Number(minutes)),
+			})
+		})
+		if msg != "" {
+			t.Errorf("%v minutes: %s", minutes, msg)
+			continue
+		}
+		// THEN the client issues access tokens of that validity
+		if err := cdktest.Has(assertions.Template_FromStack(stack, nil), "AWS::Cognito::UserPoolClient", map[string]interface{}{
+			"AccessTokenValidity": minutes, "TokenValidityUnits": assertions.Match_ObjectLike(&map[string]interface{}{"AccessToken": "minutes"}),
+		}); err != nil {
+			t.Errorf("%v minutes: %v", minutes, err)
+		}
+	}
+}

@@ -5,7 +5,9 @@
 //   - pre authentication, post authentication, post confirmation: publish
 //     user events to the user-events topic (docs/EVENTS.md);
 //   - pre token generation (V2_0), when claim rules are given;
-//   - custom message: branded HTML emails and SMS texts;
+//   - custom message: branded HTML emails (when the pool sends through
+//     SES) and SMS texts (when it sends SMS); not attached when it could
+//     change nothing;
 //   - user migration, when a legacy endpoint is given.
 //
 // Functions read the pool id from the event, never from their environment,
@@ -21,6 +23,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	dynamodb "github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -30,22 +34,15 @@ import (
 
 	"github.com/authstack/authstack/constructs/gofunction"
 	"github.com/authstack/authstack/constructs/userevents"
-	"github.com/authstack/authstack/internal/custommessage"
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/kmskey"
-	"github.com/authstack/authstack/internal/migration"
-	"github.com/authstack/authstack/internal/presignup"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/nag"
 	"github.com/authstack/authstack/internal/tokenclaims"
-	"github.com/authstack/authstack/internal/userevent"
 	"github.com/authstack/authstack/internal/validate"
 )
 
 // TriggerTimeout is Cognito's limit for one trigger call, the timeout of every trigger.
 var TriggerTimeout = awscdk.Duration_Seconds(jsii.Number(5))
-
-// maxEnvironmentBytes is Lambda's limit on the total size of a function's
-// environment variables. Source: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-const maxEnvironmentBytes = 4096
 
 // Migration configures the user migration trigger.
 type Migration struct {
@@ -68,6 +65,15 @@ type TriggersProps struct {
 	Environment string
 	// Production hides the environment name in messages. Default: false.
 	Production bool
+	// EmailSendingAccount is how the pool sends email (UserPool's
+	// EmailSendingAccount): with "DEVELOPER" (SES) the custom message
+	// trigger brands emails; with "COGNITO_DEFAULT" it may not return email
+	// fields at all (Cognito answers InvalidLambdaResponseException).
+	// Default: "COGNITO_DEFAULT".
+	EmailSendingAccount *string
+	// SmsEnabled says the pool sends SMS, whose texts the custom message
+	// trigger brands. Default: false.
+	SmsEnabled *bool
 	// DenyDomains and AllowDomains adjust the disposable-domain list. Default: none.
 	DenyDomains, AllowDomains []string
 	// TokenClaims are the pre token generation rules; empty rules attach no
@@ -97,9 +103,12 @@ type Triggers struct {
 	constructs.Construct
 	// LogKey encrypts every function's log group.
 	LogKey kms.IKey
-	// PreSignUp, UserEvents, CustomMessage are always present;
+	// PreSignUp and UserEvents are always present; CustomMessage,
 	// PreTokenGeneration and Migration may be nil.
 	PreSignUp, UserEvents, CustomMessage, PreTokenGeneration, Migration *gofunction.GoFunction
+	// EventIDs is the table in which the first attempt of a Cognito request
+	// claims its user event's id, so Cognito's retries publish the same id.
+	EventIDs dynamodb.Table
 }
 
 // NewTriggers builds the functions and attaches them to the pool. It panics
@@ -115,10 +124,15 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 		t.LogKey = kmskey.NewForLogs(t, "LogKey", "the log groups of the triggers of "+*t.Node().Path())
 	}
 	stack := awscdk.Stack_Of(t).StackName()
-	newFn := func(cid, entry, description string, env map[string]string) *gofunction.GoFunction {
-		vars := map[string]*string{telemetry.EnvStack: stack}
-		for k, v := range env {
+	// env is a function's environment: its literal variables, and the
+	// deploy-time ones given as tokens (each named by the contract).
+	newFn := func(cid, entry, description string, env contract.Env, deployed map[string]*string) *gofunction.GoFunction {
+		vars := map[string]*string{contract.EnvStack: stack}
+		for k, v := range env.Vars {
 			vars[k] = jsii.String(v)
+		}
+		for k, v := range deployed {
+			vars[k] = v
 		}
 		return gofunction.NewGoFunction(t, jsii.String(cid), &gofunction.GoFunctionProps{
 			Entry: entry, Description: jsii.String(description), Environment: &vars,
@@ -129,34 +143,54 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 	pool := props.UserPool
 
 	t.PreSignUp = newFn("PreSignUp", "functions/presignup", "Cognito pre sign-up: rejects malformed and disposable email addresses",
-		map[string]string{presignup.EnvDenyDomains: strings.Join(props.DenyDomains, ","), presignup.EnvAllowDomains: strings.Join(props.AllowDomains, ",")})
+		contract.PreSignUpEnv(props.DenyDomains, props.AllowDomains), nil)
 	pool.AddTrigger(cognito.UserPoolOperation_PRE_SIGN_UP(), t.PreSignUp.Function, cognito.LambdaVersion_V1_0)
 
+	t.EventIDs = dynamodb.NewTable(t, jsii.String("EventIds"), &dynamodb.TableProps{
+		PartitionKey:        &dynamodb.Attribute{Name: jsii.String(contract.EventIDKey), Type: dynamodb.AttributeType_STRING},
+		BillingMode:         dynamodb.BillingMode_PAY_PER_REQUEST,
+		TimeToLiveAttribute: jsii.String(contract.EventIDExpiresAt),
+		Encryption:          dynamodb.TableEncryption_CUSTOMER_MANAGED,
+		EncryptionKey:       props.UserEvents.Key,
+		// Items live 30 seconds: nothing to keep or restore.
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	nag.Suppress(t.EventIDs, "AwsSolutions-DDB3",
+		"The table holds only the event id of each Cognito request for 30 seconds (retries share it); there is nothing to restore to a point in time.")
 	publish := props.PublishUserEvents == nil || *props.PublishUserEvents
 	t.UserEvents = newFn("UserEvents", "functions/userevents", "Cognito pre/post authentication and post confirmation: publishes user events",
-		map[string]string{userevent.EnvPublish: fmt.Sprint(publish)})
-	t.UserEvents.Function.AddEnvironment(jsii.String(userevent.EnvTopicARN), props.UserEvents.TopicArn(), nil)
+		contract.UserEventsEnv(publish), map[string]*string{
+			contract.EnvUserEventsTopicARN: props.UserEvents.TopicArn(),
+			contract.EnvEventIDTable:       t.EventIDs.TableName(),
+		})
 	props.UserEvents.GrantPublish(t.UserEvents.Role)
+	t.UserEvents.Role.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Actions: jsii.Strings("dynamodb:PutItem", "dynamodb:GetItem"), Resources: &[]*string{t.EventIDs.TableArn()},
+	}))
+	// The table's key: what DynamoDB needs of a caller's key permissions.
+	// Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+	props.UserEvents.Key.Grant(t.UserEvents.Role, *jsii.Strings("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")...)
 	for _, op := range []cognito.UserPoolOperation{
 		cognito.UserPoolOperation_PRE_AUTHENTICATION(), cognito.UserPoolOperation_POST_AUTHENTICATION(), cognito.UserPoolOperation_POST_CONFIRMATION(),
 	} {
 		pool.AddTrigger(op, t.UserEvents.Function, cognito.LambdaVersion_V1_0)
 	}
 
-	t.CustomMessage = newFn("CustomMessage", "functions/custommessage", "Cognito custom message: branded emails and SMS",
-		map[string]string{custommessage.EnvAppName: props.AppName, custommessage.EnvEnvironment: props.Environment, custommessage.EnvProduction: fmt.Sprint(props.Production)})
-	pool.AddTrigger(cognito.UserPoolOperation_CUSTOM_MESSAGE(), t.CustomMessage.Function, cognito.LambdaVersion_V1_0)
+	if account := props.emailSendingAccount(); account == contract.EmailDeveloper || (props.SmsEnabled != nil && *props.SmsEnabled) {
+		t.CustomMessage = newFn("CustomMessage", "functions/custommessage", "Cognito custom message: branded emails (through SES) and SMS",
+			contract.CustomMessageEnv(props.AppName, props.Environment, props.Production, account), nil)
+		pool.AddTrigger(cognito.UserPoolOperation_CUSTOM_MESSAGE(), t.CustomMessage.Function, cognito.LambdaVersion_V1_0)
+	}
 
 	if !props.TokenClaims.Empty() {
 		rules, _ := json.Marshal(props.TokenClaims)
 		t.PreTokenGeneration = newFn("PreTokenGeneration", "functions/pretokengen", "Cognito pre token generation (V2_0): claims and scopes",
-			map[string]string{tokenclaims.EnvRules: string(rules)})
+			contract.PreTokenGenerationEnv(string(rules)), nil)
 		pool.AddTrigger(cognito.UserPoolOperation_PRE_TOKEN_GENERATION_CONFIG(), t.PreTokenGeneration.Function, cognito.LambdaVersion_V2_0)
 	}
 	if m := props.Migration; m != nil {
 		t.Migration = newFn("Migration", "functions/migration", "Cognito user migration from the legacy endpoint",
-			map[string]string{migration.EnvEndpoint: m.Endpoint})
-		t.Migration.Function.AddEnvironment(jsii.String(migration.EnvSecretID), m.Secret.SecretArn(), nil)
+			contract.MigrationEnv(m.Endpoint), map[string]*string{contract.EnvMigrationSecretARN: m.Secret.SecretArn()})
 		m.Secret.GrantRead(t.Migration.Role, nil)
 		pool.AddTrigger(cognito.UserPoolOperation_USER_MIGRATION(), t.Migration.Function, cognito.LambdaVersion_V1_0)
 	}
@@ -196,15 +230,26 @@ func (p *TriggersProps) validate() error {
 				return fmt.Errorf("%s[%d]: %w", list.name, i, err)
 			}
 		}
-		if n := len(strings.Join(list.domains, ",")); n > maxEnvironmentBytes/2 {
-			return fmt.Errorf("%s: %d bytes do not fit in a Lambda environment (4 KB in all); add them to the list instead", list.name, n)
-		}
 	}
 	if err := p.TokenClaims.Validate(); err != nil {
 		return fmt.Errorf("TokenClaims: %w", err)
 	}
-	if rules, _ := json.Marshal(p.TokenClaims); len(rules) > maxEnvironmentBytes/2 {
-		return fmt.Errorf("TokenClaims: %d bytes of rules do not fit in a Lambda environment", len(rules))
+	if a := p.emailSendingAccount(); a != contract.EmailCognitoDefault && a != contract.EmailDeveloper {
+		return fmt.Errorf("EmailSendingAccount: %q must be %s or %s", a, contract.EmailCognitoDefault, contract.EmailDeveloper)
+	}
+	// Lambda's 4 KB environment budget, checked as config.Validate checks it.
+	rules, _ := json.Marshal(p.TokenClaims)
+	for _, f := range []struct {
+		name string
+		env  contract.Env
+	}{
+		{"pre sign-up", contract.PreSignUpEnv(p.DenyDomains, p.AllowDomains)},
+		{"pre token generation", contract.PreTokenGenerationEnv(string(rules))},
+		{"custom message", contract.CustomMessageEnv(p.AppName, p.Environment, p.Production, p.emailSendingAccount())},
+	} {
+		if err := f.env.Check(f.name); err != nil {
+			return err
+		}
 	}
 	if m := p.Migration; m != nil {
 		if !strings.HasPrefix(m.Endpoint, "https://") {
@@ -218,4 +263,11 @@ func (p *TriggersProps) validate() error {
 		return fmt.Errorf("MemorySize: %v must be between 128 and 10240", *p.MemorySize)
 	}
 	return nil
+}
+
+func (p *TriggersProps) emailSendingAccount() string {
+	if p.EmailSendingAccount == nil {
+		return contract.EmailCognitoDefault
+	}
+	return *p.EmailSendingAccount
 }

@@ -2,6 +2,7 @@ package triggers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -46,15 +47,17 @@ func TestDefaultTriggers(t *testing.T) {
 	// GIVEN triggers with defaults
 	stack, tr := setup(t, nil)
 	tpl := assertions.Template_FromStack(stack, nil)
-	// THEN three functions exist, each attached, with 5 s timeouts
-	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(3))
+	// THEN two functions exist, each attached, with 5 s timeouts
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2))
 	lc := lambdaConfig(t, tpl)
-	for _, op := range []string{"PreSignUp", "PreAuthentication", "PostAuthentication", "PostConfirmation", "CustomMessage"} {
+	for _, op := range []string{"PreSignUp", "PreAuthentication", "PostAuthentication", "PostConfirmation"} {
 		if lc[op] == nil {
 			t.Errorf("LambdaConfig.%s missing: %v", op, lc)
 		}
 	}
-	for _, op := range []string{"PreTokenGenerationConfig", "UserMigration"} {
+	// AND no custom message trigger: with Cognito's default email sender and
+	// no SMS it could change nothing (email fields are refused then)
+	for _, op := range []string{"CustomMessage", "PreTokenGenerationConfig", "UserMigration"} {
 		if lc[op] != nil {
 			t.Errorf("LambdaConfig.%s present without configuration", op)
 		}
@@ -78,8 +81,54 @@ func TestDefaultTriggers(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
-	if len(tr.Functions()) != 3 {
-		t.Errorf("Functions() = %d; want 3", len(tr.Functions()))
+	if len(tr.Functions()) != 2 {
+		t.Errorf("Functions() = %d; want 2", len(tr.Functions()))
+	}
+	// AND the user-events function claims event ids in an encrypted table with a TTL
+	if err := cdktest.Has(tpl, "AWS::DynamoDB::Table", map[string]interface{}{
+		"TimeToLiveSpecification": map[string]interface{}{"AttributeName": "expiresAt", "Enabled": true},
+		"SSESpecification":        map[string]interface{}{"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": assertions.Match_AnyValue()},
+	}); err != nil {
+		t.Error(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+			"AUTHSTACK_EVENT_ID_TABLE": map[string]interface{}{"Ref": assertions.Match_AnyValue()},
+		})},
+	}); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCustomMessageFollowsTheSendingAccount(t *testing.T) {
+	cases := []struct {
+		name    string
+		mutate  func(*triggers.TriggersProps)
+		account string // "" when no custom message trigger is expected
+	}{
+		{"SES", func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("DEVELOPER") }, "DEVELOPER"},
+		{"SMS only", func(p *triggers.TriggersProps) { p.SmsEnabled = jsii.Bool(true) }, "COGNITO_DEFAULT"},
+		{"neither", nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack, tr := setup(t, tc.mutate)
+			tpl := assertions.Template_FromStack(stack, nil)
+			lc := lambdaConfig(t, tpl)
+			if (lc["CustomMessage"] != nil) != (tc.account != "") || (tr.CustomMessage != nil) != (tc.account != "") {
+				t.Fatalf("custom message trigger attached = %v; want %v", lc["CustomMessage"] != nil, tc.account != "")
+			}
+			if tc.account == "" {
+				return
+			}
+			if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+				"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+					"AUTHSTACK_EMAIL_SENDING_ACCOUNT": tc.account,
+				})},
+			}); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
 
@@ -102,8 +151,8 @@ func TestTokenClaimsAndMigration(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
-	if len(tr.Functions()) != 5 {
-		t.Errorf("Functions() = %d; want 5", len(tr.Functions()))
+	if len(tr.Functions()) != 4 {
+		t.Errorf("Functions() = %d; want 4", len(tr.Functions()))
 	}
 	// The migration role may read the secret.
 	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil))
@@ -123,6 +172,9 @@ func TestInvalidProps(t *testing.T) {
 		{func(p *triggers.TriggersProps) { p.Migration = &triggers.Migration{Endpoint: "http://x"} }, "Migration.Endpoint"},
 		{func(p *triggers.TriggersProps) { p.MemorySize = jsii.Number(64) }, "MemorySize: 64"},
 		{func(p *triggers.TriggersProps) { p.UserEvents = nil }, "UserEvents is required"},
+		{func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("SES") }, `EmailSendingAccount: "SES"`},
+		// Lambda's 4 KB environment budget: 300 domains of 20 characters overflow it.
+		{func(p *triggers.TriggersProps) { p.DenyDomains = manyDomains(300) }, "the pre sign-up function's environment needs up to"},
 	}
 	for _, tc := range cases {
 		msg := cdktest.Panics(func() { setup(t, tc.mutate) })
@@ -130,4 +182,12 @@ func TestInvalidProps(t *testing.T) {
 			t.Errorf("panic = %q; want %q", msg, tc.want)
 		}
 	}
+}
+
+func manyDomains(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("disposable%04d.example", i)
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/nag"
 )
 
@@ -57,6 +58,13 @@ type UserPoolProps struct {
 	// CustomAttributes are "custom:" attributes, keyed without the prefix.
 	// Default: none.
 	CustomAttributes *map[string]cognito.ICustomAttribute
+	// SES makes the pool send email through Amazon SES
+	// (EmailSendingAccount DEVELOPER): your verified identity, your
+	// configuration set, and branded emails from a custom message trigger.
+	// Default: nil, Cognito's default sender (COGNITO_DEFAULT), which sends
+	// Cognito's own texts with a daily quota below production volume; the
+	// template then sets no email message fields (see EmailSendingAccount).
+	SES *cognito.UserPoolSESOptions
 	// RemovalPolicy applies to the pool.
 	// Default: awscdk.RemovalPolicy_RETAIN (users are never deleted with the stack).
 	RemovalPolicy awscdk.RemovalPolicy
@@ -67,7 +75,14 @@ type UserPool struct {
 	constructs.Construct
 	// Pool is the Cognito user pool (construct id "Resource").
 	Pool cognito.UserPool
+
+	emailSendingAccount string
 }
+
+// EmailSendingAccount is how the pool sends email: "DEVELOPER" (through
+// SES) or "COGNITO_DEFAULT". A custom message trigger may return email
+// subject and body only with DEVELOPER (pass it to triggers.TriggersProps).
+func (u *UserPool) EmailSendingAccount() string { return u.emailSendingAccount }
 
 // NewUserPool creates a user pool. It panics with a message naming the prop
 // if props are invalid (nil props take every default).
@@ -97,7 +112,10 @@ func NewUserPool(scope constructs.Construct, id *string, props *UserPoolProps) *
 		removal = awscdk.RemovalPolicy_RETAIN
 	}
 
-	u := &UserPool{}
+	u := &UserPool{emailSendingAccount: contract.EmailCognitoDefault}
+	if props.SES != nil {
+		u.emailSendingAccount = contract.EmailDeveloper
+	}
 	constructs.NewConstruct_Override(u, scope, id)
 
 	poolProps := &cognito.UserPoolProps{
@@ -131,7 +149,29 @@ func NewUserPool(scope constructs.Construct, id *string, props *UserPoolProps) *
 	if plan == cognito.FeaturePlan_PLUS {
 		poolProps.StandardThreatProtectionMode = cognito.StandardThreatProtectionMode_FULL_FUNCTION
 	}
+	if props.SES != nil {
+		poolProps.Email = cognito.UserPoolEmail_WithSES(props.SES)
+	}
 	u.Pool = cognito.NewUserPool(u, jsii.String("Resource"), poolProps)
+	if props.SES == nil {
+		// The API reference allows email message templates (subject, body,
+		// by code or by link) only with EmailSendingAccount DEVELOPER, while
+		// the email-settings page shows them with Cognito's sender too. We
+		// follow the stricter reading: with COGNITO_DEFAULT the pool sets none
+		// of them (aws-cdk-lib sets its defaults), and Cognito sends its own
+		// texts. SMS templates stay.
+		// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html,
+		// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MessageTemplateType.html
+		cfn := u.Pool.Node().DefaultChild().(cognito.CfnUserPool)
+		for _, p := range []string{
+			"EmailVerificationMessage", "EmailVerificationSubject",
+			"VerificationMessageTemplate.EmailMessage", "VerificationMessageTemplate.EmailSubject",
+			"VerificationMessageTemplate.EmailMessageByLink", "VerificationMessageTemplate.EmailSubjectByLink",
+			"AdminCreateUserConfig.InviteMessageTemplate.EmailMessage", "AdminCreateUserConfig.InviteMessageTemplate.EmailSubject",
+		} {
+			cfn.AddPropertyDeletionOverride(jsii.String(p))
+		}
+	}
 
 	if mfa != cognito.Mfa_REQUIRED {
 		nag.Suppress(u.Pool, "AwsSolutions-COG2",

@@ -214,3 +214,47 @@ func TestIssuerUrlOfAPoolImportedFromAnotherRegion(t *testing.T) {
 		t.Errorf("IssuerUrl = %q, %v; want the us-east-2 issuer", got, err)
 	}
 }
+
+func TestEmailSendingAccount(t *testing.T) {
+	// GIVEN a pool with Cognito's default sender
+	stack := cdktest.NewStack(t)
+	def := userpool.NewUserPool(stack, jsii.String("Default"), nil)
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN it sets no email message templates (the API reference allows them
+	// only with EmailSendingAccount DEVELOPER), and keeps the SMS ones
+	if def.EmailSendingAccount() != "COGNITO_DEFAULT" {
+		t.Errorf("EmailSendingAccount = %q", def.EmailSendingAccount())
+	}
+	if err := cdktest.Has(tpl, "AWS::Cognito::UserPool", map[string]interface{}{
+		"EmailVerificationMessage": assertions.Match_Absent(), "EmailVerificationSubject": assertions.Match_Absent(),
+		"VerificationMessageTemplate": map[string]interface{}{
+			"DefaultEmailOption": "CONFIRM_WITH_CODE", "SmsMessage": assertions.Match_AnyValue(),
+			"EmailMessage": assertions.Match_Absent(), "EmailSubject": assertions.Match_Absent(),
+		},
+		"EmailConfiguration": assertions.Match_Absent(),
+	}); err != nil {
+		t.Error(err)
+	}
+
+	// GIVEN a pool that sends through SES
+	stack = cdktest.NewStack(t)
+	ses := userpool.NewUserPool(stack, jsii.String("Ses"), &userpool.UserPoolProps{SES: &cognito.UserPoolSESOptions{
+		FromEmail: jsii.String("no-reply@example.com"), FromName: jsii.String("Example"), ConfigurationSetName: jsii.String("auth"),
+		SesVerifiedDomain: jsii.String("example.com"),
+	}})
+	tpl = assertions.Template_FromStack(stack, nil)
+	// THEN it is DEVELOPER, from the domain identity, with the configuration set
+	if ses.EmailSendingAccount() != "DEVELOPER" {
+		t.Errorf("EmailSendingAccount = %q", ses.EmailSendingAccount())
+	}
+	if err := cdktest.Has(tpl, "AWS::Cognito::UserPool", map[string]interface{}{
+		"EmailConfiguration": map[string]interface{}{
+			"EmailSendingAccount": "DEVELOPER", "From": "Example <no-reply@example.com>", "ConfigurationSet": "auth",
+			"SourceArn": assertions.Match_AnyValue(),
+		},
+		"VerificationMessageTemplate": map[string]interface{}{"DefaultEmailOption": "CONFIRM_WITH_CODE", "EmailMessage": assertions.Match_AnyValue(),
+			"EmailSubject": assertions.Match_AnyValue(), "SmsMessage": assertions.Match_AnyValue()},
+	}); err != nil {
+		t.Error(err)
+	}
+}

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/authstack/authstack/internal/apihandler"
-	"github.com/authstack/authstack/internal/authorizer"
 	"github.com/authstack/authstack/internal/awsenv"
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/denylist"
 	"github.com/authstack/authstack/internal/telemetry"
 )
@@ -26,7 +26,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	list := &denylist.List{Client: dynamodb.NewFromConfig(cfg), Table: os.Getenv(authorizer.EnvDenyListTable)}
+	list := &denylist.List{Client: dynamodb.NewFromConfig(cfg), Table: os.Getenv(contract.EnvDenyListTable)}
 	h, err := apihandler.FromEnv(os.Getenv, list, cip.NewFromConfig(idpCfg), &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
 		log.Fatal(err)

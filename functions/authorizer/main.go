@@ -11,6 +11,7 @@ import (
 
 	"github.com/authstack/authstack/internal/authorizer"
 	"github.com/authstack/authstack/internal/awsenv"
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/denylist"
 	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/internal/telemetry"
@@ -21,7 +22,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	list := &denylist.List{Client: dynamodb.NewFromConfig(cfg), Table: os.Getenv(authorizer.EnvDenyListTable)}
+	list := &denylist.List{Client: dynamodb.NewFromConfig(cfg), Table: os.Getenv(contract.EnvDenyListTable)}
 	h, err := authorizer.FromEnv(os.Getenv, list, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
 		log.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/authstack/authstack/internal/awsenv"
@@ -22,7 +23,12 @@ func main() {
 	}
 	// The Publisher retries within the trigger's time budget itself.
 	client := sns.NewFromConfig(cfg, func(o *sns.Options) { o.RetryMaxAttempts = 1 })
-	p, err := userevent.FromEnv(os.Getenv, client, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
+	ddbCfg, err := awsenv.Config(context.Background(), os.Getenv, "DYNAMODB")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ids := dynamodb.NewFromConfig(ddbCfg, func(o *dynamodb.Options) { o.RetryMaxAttempts = 2 })
+	p, err := userevent.FromEnv(os.Getenv, client, ids, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/denylist"
 	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/internal/telemetry"
@@ -179,26 +180,17 @@ func reply(status int, r Response) events.APIGatewayProxyResponse {
 	}
 }
 
-// Environment variables read by FromEnv (besides jwtverify's and the
-// authorizer's deny-list table).
-const (
-	// EnvAdminGroup is the group whose members may read any user.
-	EnvAdminGroup = "AUTHSTACK_ADMIN_GROUP"
-	// EnvDenyListTTLSeconds is how long deny-list items live: the longest token lifetime.
-	EnvDenyListTTLSeconds = "AUTHSTACK_DENYLIST_TTL_SECONDS"
-)
-
 // FromEnv builds a Handler from the environment; list is the deny-list
-// (its TTL is set from EnvDenyListTTLSeconds).
+// (its TTL is set from contract.EnvDenyListTTLSeconds).
 func FromEnv(getenv func(string) string, list *denylist.List, cognito Cognito, m *telemetry.Metrics, log *slog.Logger) (*Handler, error) {
 	v, err := jwtverify.FromEnv(getenv)
 	if err != nil {
 		return nil, err
 	}
-	secs, err := strconv.Atoi(getenv(EnvDenyListTTLSeconds))
+	secs, err := strconv.Atoi(getenv(contract.EnvDenyListTTLSeconds))
 	if err != nil || secs <= 0 {
-		return nil, fmt.Errorf("apihandler: %s=%q must be a positive number of seconds", EnvDenyListTTLSeconds, getenv(EnvDenyListTTLSeconds))
+		return nil, fmt.Errorf("apihandler: %s=%q must be a positive number of seconds", contract.EnvDenyListTTLSeconds, getenv(contract.EnvDenyListTTLSeconds))
 	}
 	list.TTL = time.Duration(secs) * time.Second
-	return &Handler{Verifier: v, DenyList: list, Cognito: cognito, AdminGroup: getenv(EnvAdminGroup), Metrics: m, Log: log}, nil
+	return &Handler{Verifier: v, DenyList: list, Cognito: cognito, AdminGroup: getenv(contract.EnvAdminGroup), Metrics: m, Log: log}, nil
 }

@@ -14,6 +14,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/authstack/authstack/internal/authorizer"
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/denylist"
 	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/internal/mototest"
@@ -56,8 +57,8 @@ func TestSignInCallLogoutDenied(t *testing.T) {
 
 	table := "denylist"
 	if _, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(table), BillingMode: ddbtypes.BillingModePayPerRequest,
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(denylist.AttrKey), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String(denylist.AttrKey), KeyType: ddbtypes.KeyTypeHash}}}); err != nil {
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(contract.DenyListKey), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String(contract.DenyListKey), KeyType: ddbtypes.KeyTypeHash}}}); err != nil {
 		t.Fatal(err)
 	}
 	list := &denylist.List{Client: ddb, Table: table, TTL: 30 * 24 * time.Hour}

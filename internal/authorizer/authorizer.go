@@ -22,6 +22,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/internal/rules"
 	"github.com/authstack/authstack/internal/telemetry"
@@ -156,14 +157,6 @@ func or(d, def time.Duration) time.Duration {
 	return d
 }
 
-// Environment variables read by FromEnv (besides jwtverify's).
-const (
-	// EnvRules is the JSON list of rules.
-	EnvRules = "AUTHSTACK_RULES"
-	// EnvDenyListTable is the deny-list table name.
-	EnvDenyListTable = "AUTHSTACK_DENYLIST_TABLE"
-)
-
 // FromEnv builds a Handler from the environment; revocations answers the
 // deny-list lookups.
 func FromEnv(getenv func(string) string, revocations Revocations, m *telemetry.Metrics, log *slog.Logger) (*Handler, error) {
@@ -172,11 +165,11 @@ func FromEnv(getenv func(string) string, revocations Revocations, m *telemetry.M
 		return nil, err
 	}
 	var rs []rules.Rule
-	if err := json.Unmarshal([]byte(getenv(EnvRules)), &rs); err != nil {
-		return nil, fmt.Errorf("authorizer: %s: %w", EnvRules, err)
+	if err := json.Unmarshal([]byte(getenv(contract.EnvRules)), &rs); err != nil {
+		return nil, fmt.Errorf("authorizer: %s: %w", contract.EnvRules, err)
 	}
 	if err := rules.Validate(rs); err != nil {
-		return nil, fmt.Errorf("authorizer: %s: %w", EnvRules, err)
+		return nil, fmt.Errorf("authorizer: %s: %w", contract.EnvRules, err)
 	}
 	return &Handler{Verifier: v, Revocations: revocations, Rules: rs, Metrics: m, Log: log}, nil
 }

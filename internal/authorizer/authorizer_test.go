@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify"
 	"github.com/authstack/authstack/internal/jwtverify/jwttest"
 	"github.com/authstack/authstack/internal/rules"
@@ -178,18 +179,18 @@ func TestFailsClosed(t *testing.T) {
 
 func TestFromEnv(t *testing.T) {
 	env := map[string]string{
-		jwtverify.EnvIssuer: jwttest.Issuer, jwtverify.EnvClientIDs: "a,b",
-		EnvRules: `[{"method":"GET","path":"/user"}]`,
+		contract.EnvIssuer: jwttest.Issuer, contract.EnvClientIDs: "a,b",
+		contract.EnvRules: `[{"method":"GET","path":"/user"}]`,
 	}
 	get := func(k string) string { return env[k] }
 	if _, err := FromEnv(get, &memRevocations{}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	env[EnvRules] = `[{"method":"FETCH","path":"/user"}]`
+	env[contract.EnvRules] = `[{"method":"FETCH","path":"/user"}]`
 	if _, err := FromEnv(get, &memRevocations{}, nil, nil); err == nil || !strings.Contains(err.Error(), "FETCH") {
 		t.Errorf("bad rules: %v", err)
 	}
-	env[jwtverify.EnvIssuer] = "http://insecure"
+	env[contract.EnvIssuer] = "http://insecure"
 	if _, err := FromEnv(get, &memRevocations{}, nil, nil); err == nil {
 		t.Error("http issuer accepted")
 	}

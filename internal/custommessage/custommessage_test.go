@@ -2,41 +2,57 @@ package custommessage
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
-
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/testevents"
 )
 
-func renderer(t *testing.T, b Brand) (*Renderer, *testevents.Buffer) {
+func renderer(t *testing.T, b Brand, account string) (*Renderer, *testevents.Buffer) {
 	m, buf := testevents.Metrics()
-	r, err := New(b, m, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	r, err := New(b, account, m, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r, buf
 }
 
-func TestEveryTriggerSourceKeepsPlaceholders(t *testing.T) {
-	r, buf := renderer(t, Brand{AppName: "Shop <&>", Environment: "test"})
-	var base events.CognitoEventUserPoolsCustomMessage
-	testevents.Decode(t, "lambda-go/cognito-event-userpools-custommessage.json", &base)
+// answer is the response object Lambda returns to Cognito.
+func answer(t *testing.T, ev Event) map[string]interface{} {
+	t.Helper()
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Response map[string]interface{} `json:"response"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Response
+}
+
+func TestThroughSESEveryTriggerSourceGetsEmailAndSMS(t *testing.T) {
+	// GIVEN a pool that sends through SES (EmailSendingAccount DEVELOPER)
+	r, buf := renderer(t, Brand{AppName: "Shop <&>", Environment: "test"}, contract.EmailDeveloper)
+	var base Event
+	testevents.Decode(t, "aws/custommessage-admincreateuser.json", &base)
 	for source := range kinds {
 		ev := base
 		ev.TriggerSource = source
-		ev.Request.CodeParameter = "{####}"
-		ev.Request.UsernameParameter = "{username}"
 		out, err := r.Handle(context.Background(), ev)
 		if err != nil {
 			t.Errorf("%s: %v", source, err)
 			continue
 		}
 		resp := out.Response
+		// THEN the email and the SMS keep the code placeholder, and the invitation the username
 		for _, msg := range []string{resp.EmailMessage, resp.SMSMessage} {
 			if !strings.Contains(msg, "{####}") {
 				t.Errorf("%s: message lost {####}: %q", source, msg)
@@ -51,7 +67,7 @@ func TestEveryTriggerSourceKeepsPlaceholders(t *testing.T) {
 		if !strings.Contains(resp.EmailSubject, "(test)") || strings.Contains(resp.EmailSubject, "\n") {
 			t.Errorf("%s: subject = %q", source, resp.EmailSubject)
 		}
-		if strings.Contains(resp.SMSMessage, "&lt;") || strings.Contains(resp.SMSMessage, "<p") || len(resp.SMSMessage) > 140 {
+		if strings.Contains(resp.SMSMessage, "&lt;") || strings.Contains(resp.SMSMessage, "<p") || len(resp.SMSMessage) > MaxSMSLength {
 			t.Errorf("%s: SMS = %q", source, resp.SMSMessage)
 		}
 	}
@@ -60,9 +76,53 @@ func TestEveryTriggerSourceKeepsPlaceholders(t *testing.T) {
 	}
 }
 
+func TestWithCognitosDefaultSenderNoEmailFields(t *testing.T) {
+	// GIVEN a pool that sends with Cognito's default sender (COGNITO_DEFAULT):
+	// the custom message page says emailMessage and emailSubject are used only
+	// with DEVELOPER, else Cognito answers InvalidLambdaResponseException
+	// (and MessageTemplateType: "EmailMessage is allowed only if
+	// EmailSendingAccount is DEVELOPER").
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html
+	r, _ := renderer(t, Brand{AppName: "Shop", Environment: "test"}, contract.EmailCognitoDefault)
+	for _, file := range []string{"aws/custommessage-signup.json", "aws/custommessage-admincreateuser.json"} {
+		var ev Event
+		testevents.Decode(t, file, &ev)
+		out, err := r.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		// THEN the answer carries the SMS text alone
+		resp := answer(t, out)
+		if _, ok := resp["emailMessage"]; ok {
+			t.Errorf("%s: answer has emailMessage: %v", file, resp)
+		}
+		if _, ok := resp["emailSubject"]; ok {
+			t.Errorf("%s: answer has emailSubject: %v", file, resp)
+		}
+		if sms, _ := resp["smsMessage"].(string); !strings.Contains(sms, "{####}") {
+			t.Errorf("%s: smsMessage = %q", file, sms)
+		}
+	}
+}
+
+func TestUnknownSourceLeavesCognitosDefault(t *testing.T) {
+	r, buf := renderer(t, Brand{AppName: "Shop", Environment: "dev"}, contract.EmailDeveloper)
+	var ev Event
+	testevents.Decode(t, "aws/custommessage-signup.json", &ev)
+	ev.TriggerSource = "CustomMessage_Teleport"
+	out, err := r.Handle(context.Background(), ev)
+	// An empty response (no "" fields) leaves Cognito's default message.
+	if resp := answer(t, out); err != nil || len(resp) != 0 {
+		t.Errorf("unknown source: %v, response %v; want no error and {}", err, resp)
+	}
+	if testevents.Counted(t, buf.Buffer, telemetry.MessagesCustomized) != 0 {
+		t.Error("an untouched message was counted")
+	}
+}
+
 func TestProductionHidesEnvironment(t *testing.T) {
-	r, _ := renderer(t, Brand{AppName: "Shop", Environment: "production", Production: true})
-	ev := events.CognitoEventUserPoolsCustomMessage{}
+	r, _ := renderer(t, Brand{AppName: "Shop", Environment: "production", Production: true}, contract.EmailDeveloper)
+	ev := Event{}
 	ev.TriggerSource = "CustomMessage_SignUp"
 	ev.Request.CodeParameter = "{####}"
 	out, err := r.Handle(context.Background(), ev)
@@ -71,9 +131,21 @@ func TestProductionHidesEnvironment(t *testing.T) {
 	}
 }
 
+func TestStartupChecks(t *testing.T) {
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if _, err := New(Brand{AppName: "Shop"}, "SES", &telemetry.Metrics{W: io.Discard}, log); err == nil {
+		t.Error("accepted an unknown email sending account")
+	}
+	// An SMS text over 140 characters is refused at start-up.
+	long := Brand{AppName: strings.Repeat("a", 120), Environment: "test"}
+	if _, err := New(long, contract.EmailCognitoDefault, &telemetry.Metrics{W: io.Discard}, log); err == nil || !strings.Contains(err.Error(), "140") {
+		t.Errorf("New with a 120-character app name = %v; want the SMS limit named", err)
+	}
+}
+
 func TestHostileEvents(t *testing.T) {
-	r, _ := renderer(t, Brand{AppName: "Shop", Environment: "dev"})
-	ev := events.CognitoEventUserPoolsCustomMessage{}
+	r, _ := renderer(t, Brand{AppName: "Shop", Environment: "dev"}, contract.EmailDeveloper)
+	ev := Event{}
 	ev.TriggerSource = "CustomMessage_SignUp"
 	if _, err := r.Handle(context.Background(), ev); err == nil {
 		t.Error("accepted an event without codeParameter")
@@ -83,11 +155,6 @@ func TestHostileEvents(t *testing.T) {
 	if _, err := r.Handle(context.Background(), ev); err == nil {
 		t.Error("accepted an invitation without usernameParameter")
 	}
-	ev.TriggerSource = "CustomMessage_Teleport"
-	out, err := r.Handle(context.Background(), ev)
-	if err != nil || out.Response.EmailMessage != "" {
-		t.Errorf("unknown source: %v, %q; want Cognito's default (unchanged event)", err, out.Response.EmailMessage)
-	}
 	// A code parameter that HTML would escape cannot silently vanish.
 	ev.TriggerSource = "CustomMessage_SignUp"
 	ev.Request.CodeParameter = "<code>"
@@ -96,15 +163,15 @@ func TestHostileEvents(t *testing.T) {
 	}
 }
 
-var sinkMsg events.CognitoEventUserPoolsCustomMessage
+var sinkMsg Event
 
 // BenchmarkHandle renders one sign-up email (HTML, subject) and SMS.
 func BenchmarkHandle(b *testing.B) {
-	r, err := New(Brand{AppName: "Shop", Environment: "test"}, &telemetry.Metrics{W: io.Discard, Stack: "bench"}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	r, err := New(Brand{AppName: "Shop", Environment: "test"}, contract.EmailDeveloper, &telemetry.Metrics{W: io.Discard, Stack: "bench"}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev := events.CognitoEventUserPoolsCustomMessage{}
+	ev := Event{}
 	ev.TriggerSource = "CustomMessage_SignUp"
 	ev.Request.CodeParameter = "{####}"
 	b.ReportAllocs()

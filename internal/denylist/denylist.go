@@ -23,14 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify"
-)
-
-// Attribute names of the table.
-const (
-	AttrKey         = "pk"
-	AttrSignedOutAt = "signedOutAt"
-	AttrTTL         = "expiresAt"
 )
 
 // DynamoDB is the part of *dynamodb.Client the List uses.
@@ -68,14 +62,14 @@ func (l *List) Revoked(ctx context.Context, c *jwtverify.Claims) (bool, string, 
 		return false, "", errors.New("denylist: lookup throttled (unprocessed keys)")
 	}
 	for _, item := range out.Responses[l.Table] {
-		k, _ := item[AttrKey].(*types.AttributeValueMemberS)
+		k, _ := item[contract.DenyListKey].(*types.AttributeValueMemberS)
 		if k == nil {
 			continue
 		}
 		if k.Value == "session#"+c.SessionID() {
 			return true, "session signed out", nil
 		}
-		if n, ok := item[AttrSignedOutAt].(*types.AttributeValueMemberN); ok {
+		if n, ok := item[contract.DenyListSignedOutAt].(*types.AttributeValueMemberN); ok {
 			at, err := strconv.ParseInt(n.Value, 10, 64)
 			if err == nil && c.IssuedAt*1000 < at {
 				return true, "issued before the user signed out", nil
@@ -92,8 +86,8 @@ func (l *List) Revoke(ctx context.Context, c *jwtverify.Claims, now time.Time) e
 	ttl := strconv.FormatInt(now.Add(l.TTL).Unix(), 10)
 	if sid := c.SessionID(); sid != "" {
 		_, err := l.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.Table), Item: map[string]types.AttributeValue{
-			AttrKey: &types.AttributeValueMemberS{Value: "session#" + sid},
-			AttrTTL: &types.AttributeValueMemberN{Value: ttl},
+			contract.DenyListKey:       &types.AttributeValueMemberS{Value: "session#" + sid},
+			contract.DenyListExpiresAt: &types.AttributeValueMemberN{Value: ttl},
 		}})
 		if err != nil {
 			return fmt.Errorf("denylist: %w", err)
@@ -105,7 +99,7 @@ func (l *List) Revoke(ctx context.Context, c *jwtverify.Claims, now time.Time) e
 		Key:                       key("user#" + c.Subject),
 		UpdateExpression:          aws.String("SET #at = :at, #ttl = :ttl"),
 		ConditionExpression:       aws.String("attribute_not_exists(#at) OR #at < :at"),
-		ExpressionAttributeNames:  map[string]string{"#at": AttrSignedOutAt, "#ttl": AttrTTL},
+		ExpressionAttributeNames:  map[string]string{"#at": contract.DenyListSignedOutAt, "#ttl": contract.DenyListExpiresAt},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":at": &types.AttributeValueMemberN{Value: at}, ":ttl": &types.AttributeValueMemberN{Value: ttl}},
 	})
 	var cond *types.ConditionalCheckFailedException
@@ -116,5 +110,5 @@ func (l *List) Revoke(ctx context.Context, c *jwtverify.Claims, now time.Time) e
 }
 
 func key(pk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: pk}}
+	return map[string]types.AttributeValue{contract.DenyListKey: &types.AttributeValueMemberS{Value: pk}}
 }

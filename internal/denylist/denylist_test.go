@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify"
 )
 
@@ -34,7 +35,7 @@ func (m *memTable) BatchGetItem(_ context.Context, in *dynamodb.BatchGetItemInpu
 			continue
 		}
 		for _, k := range ka.Keys {
-			if it, ok := m.items[k[AttrKey].(*types.AttributeValueMemberS).Value]; ok {
+			if it, ok := m.items[k[contract.DenyListKey].(*types.AttributeValueMemberS).Value]; ok {
 				out.Responses[table] = append(out.Responses[table], it)
 			}
 		}
@@ -43,21 +44,21 @@ func (m *memTable) BatchGetItem(_ context.Context, in *dynamodb.BatchGetItemInpu
 }
 
 func (m *memTable) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	m.items[in.Item[AttrKey].(*types.AttributeValueMemberS).Value] = in.Item
+	m.items[in.Item[contract.DenyListKey].(*types.AttributeValueMemberS).Value] = in.Item
 	return &dynamodb.PutItemOutput{}, nil
 }
 
 func (m *memTable) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	k := in.Key[AttrKey].(*types.AttributeValueMemberS).Value
+	k := in.Key[contract.DenyListKey].(*types.AttributeValueMemberS).Value
 	at := in.ExpressionAttributeValues[":at"].(*types.AttributeValueMemberN).Value
 	if old, ok := m.items[k]; ok {
-		prev, _ := strconv.ParseInt(old[AttrSignedOutAt].(*types.AttributeValueMemberN).Value, 10, 64)
+		prev, _ := strconv.ParseInt(old[contract.DenyListSignedOutAt].(*types.AttributeValueMemberN).Value, 10, 64)
 		next, _ := strconv.ParseInt(at, 10, 64)
 		if prev >= next {
 			return nil, &types.ConditionalCheckFailedException{}
 		}
 	}
-	m.items[k] = map[string]types.AttributeValue{AttrKey: in.Key[AttrKey], AttrSignedOutAt: &types.AttributeValueMemberN{Value: at}}
+	m.items[k] = map[string]types.AttributeValue{contract.DenyListKey: in.Key[contract.DenyListKey], contract.DenyListSignedOutAt: &types.AttributeValueMemberN{Value: at}}
 	return &dynamodb.UpdateItemOutput{}, nil
 }
 
@@ -77,7 +78,7 @@ func TestRevokeThenRevoked(t *testing.T) {
 	if err := l.Revoke(ctx, session, signout); err != nil {
 		t.Fatal(err)
 	}
-	if ttl := m.items["session#o1"][AttrTTL].(*types.AttributeValueMemberN).Value; ttl != strconv.FormatInt(signout.Add(time.Hour).Unix(), 10) {
+	if ttl := m.items["session#o1"][contract.DenyListExpiresAt].(*types.AttributeValueMemberN).Value; ttl != strconv.FormatInt(signout.Add(time.Hour).Unix(), 10) {
 		t.Errorf("session TTL = %s; want sign-out + TTL", ttl)
 	}
 	for _, tc := range []struct {

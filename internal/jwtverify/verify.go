@@ -32,6 +32,8 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
+
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // Errors, wrapped with detail; test with errors.Is.
@@ -323,14 +325,9 @@ func Bearer(header string) (string, bool) {
 	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
-// Environment variables read by FromEnv.
+// AWS SDK variables read by FromEnv (besides contract.EnvIssuer,
+// contract.EnvJWKSURL and contract.EnvClientIDs).
 const (
-	// EnvIssuer is the user pool's issuer URL.
-	EnvIssuer = "AUTHSTACK_ISSUER"
-	// EnvJWKSURL is the key set URL. Default: see KeySetURL.
-	EnvJWKSURL = "AUTHSTACK_JWKS_URL"
-	// EnvClientIDs lists the accepted app clients, comma-separated.
-	EnvClientIDs = "AUTHSTACK_CLIENT_IDS"
 	// EnvCognitoEndpoint and EnvEndpoint are the AWS SDK's endpoint
 	// overrides for Cognito user pools and for every service, in the order
 	// the SDK reads them.
@@ -341,22 +338,22 @@ const (
 
 // FromEnv builds a Verifier (with a JWKS key source) from the environment.
 func FromEnv(getenv func(string) string) (*Verifier, error) {
-	issuer := getenv(EnvIssuer)
+	issuer := getenv(contract.EnvIssuer)
 	if !strings.HasPrefix(issuer, "https://") {
-		return nil, fmt.Errorf("jwtverify: %s=%q must be an https:// issuer URL", EnvIssuer, issuer)
+		return nil, fmt.Errorf("jwtverify: %s=%q must be an https:// issuer URL", contract.EnvIssuer, issuer)
 	}
 	jwks, err := KeySetURL(getenv, issuer)
 	if err != nil {
 		return nil, err
 	}
 	var clients []string
-	for _, c := range strings.Split(getenv(EnvClientIDs), ",") {
+	for _, c := range strings.Split(getenv(contract.EnvClientIDs), ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			clients = append(clients, c)
 		}
 	}
 	if len(clients) == 0 {
-		return nil, fmt.Errorf("jwtverify: %s lists no client", EnvClientIDs)
+		return nil, fmt.Errorf("jwtverify: %s lists no client", contract.EnvClientIDs)
 	}
 	return &Verifier{Issuer: issuer, ClientIDs: clients, Keys: &JWKS{URL: jwks}}, nil
 }
@@ -364,7 +361,7 @@ func FromEnv(getenv func(string) string) (*Verifier, error) {
 // KeySetURL is where the key set of issuer's tokens is fetched from, first
 // of:
 //
-//  1. EnvJWKSURL, when set: https://, or http:// to a loopback host;
+//  1. contract.EnvJWKSURL, when set: https://, or http:// to a loopback host;
 //  2. a Cognito endpoint override on this host (EnvCognitoEndpoint, else
 //     EnvEndpoint, as the AWS SDK reads them, pointing at a loopback
 //     address): ENDPOINT/POOL_ID/.well-known/jwks.json, where
@@ -378,10 +375,10 @@ func FromEnv(getenv func(string) string) (*Verifier, error) {
 // Only the place the keys come from changes: tokens must still carry
 // iss = issuer.
 func KeySetURL(getenv func(string) string, issuer string) (string, error) {
-	if raw := getenv(EnvJWKSURL); raw != "" {
+	if raw := getenv(contract.EnvJWKSURL); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback(u.Hostname())) {
-			return "", fmt.Errorf("jwtverify: %s=%q must be an https:// URL, or http:// to a loopback host", EnvJWKSURL, raw)
+			return "", fmt.Errorf("jwtverify: %s=%q must be an https:// URL, or http:// to a loopback host", contract.EnvJWKSURL, raw)
 		}
 		return raw, nil
 	}
@@ -399,7 +396,7 @@ func KeySetURL(getenv func(string) string, issuer string) (string, error) {
 		}
 		pool := issuer[strings.LastIndexByte(issuer, '/')+1:]
 		if !poolID.MatchString(pool) {
-			return "", fmt.Errorf("jwtverify: %s=%q does not end in a user pool id (REGION_ID)", EnvIssuer, issuer)
+			return "", fmt.Errorf("jwtverify: %s=%q does not end in a user pool id (REGION_ID)", contract.EnvIssuer, issuer)
 		}
 		return u.JoinPath(pool, ".well-known", "jwks.json").String(), nil
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify/jwttest"
 )
 
@@ -257,10 +258,10 @@ func TestKeySetURL(t *testing.T) {
 		wantErr bool
 	}{
 		{"Cognito's public endpoint", nil, issuer + "/.well-known/jwks.json", false},
-		{"explicit URL wins", map[string]string{EnvJWKSURL: "https://keys.example.com/jwks.json", EnvEndpoint: "http://127.0.0.1:4566"},
+		{"explicit URL wins", map[string]string{contract.EnvJWKSURL: "https://keys.example.com/jwks.json", EnvEndpoint: "http://127.0.0.1:4566"},
 			"https://keys.example.com/jwks.json", false},
-		{"explicit URL in clear text to another host", map[string]string{EnvJWKSURL: "http://keys.example.com/jwks.json"}, "AUTHSTACK_JWKS_URL", true},
-		{"explicit URL over loopback http", map[string]string{EnvJWKSURL: "http://127.0.0.1:9000/jwks.json"}, "http://127.0.0.1:9000/jwks.json", false},
+		{"explicit URL in clear text to another host", map[string]string{contract.EnvJWKSURL: "http://keys.example.com/jwks.json"}, "AUTHSTACK_JWKS_URL", true},
+		{"explicit URL over loopback http", map[string]string{contract.EnvJWKSURL: "http://127.0.0.1:9000/jwks.json"}, "http://127.0.0.1:9000/jwks.json", false},
 		{"global endpoint override", map[string]string{EnvEndpoint: "http://127.0.0.1:4566"},
 			"http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json", false},
 		{"service override before the global one", map[string]string{EnvCognitoEndpoint: "http://localhost:4599/", EnvEndpoint: "http://127.0.0.1:4566"},
@@ -295,7 +296,7 @@ func TestKeySetURL(t *testing.T) {
 	}
 	// The issuer check never relaxes: FromEnv keeps the issuer it was given.
 	v, err := FromEnv(func(k string) string {
-		return map[string]string{EnvIssuer: issuer, EnvClientIDs: "c", EnvEndpoint: "http://127.0.0.1:4566"}[k]
+		return map[string]string{contract.EnvIssuer: issuer, contract.EnvClientIDs: "c", EnvEndpoint: "http://127.0.0.1:4566"}[k]
 	})
 	if err != nil || v.Issuer != issuer {
 		t.Errorf("FromEnv with an endpoint override: issuer %q, %v; want %q", v.Issuer, err, issuer)

@@ -34,15 +34,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 )
 
 // ErrNotFound means the legacy system has no such user or the password is wrong.
 var ErrNotFound = errors.New("migration: user not found or wrong password")
 
-// MsgSignInFailed is the message for a person whose sign-in cannot be
-// migrated; it does not tell whether the user exists.
-const MsgSignInFailed = "Incorrect username or password."
+// MsgUnavailable is the error for a sign-in the legacy system could not
+// answer (unreachable, failing, or its credentials unreadable); it says
+// nothing about the user. Cognito shows it as "UserMigration failed with
+// error <message>." and adds the final period itself.
+const MsgUnavailable = "Sign-in is unavailable right now, please try again in a few minutes"
 
 // CacheTTL is how long the bearer token is cached.
 const CacheTTL = 5 * time.Minute
@@ -149,6 +152,25 @@ var allowedAttributes = map[string]bool{
 	"locale": true, "zoneinfo": true, "preferred_username": true,
 }
 
+// Event is a user migration event: Cognito's header and request as
+// aws-lambda-go decodes them, and a response of our own. Ours writes only
+// the fields that are set, because aws-lambda-go's writes every field
+// (finalUserStatus "" is not one of the documented values) and an empty
+// response is how a trigger says "no such user".
+type Event struct {
+	events.CognitoEventUserPoolsHeader
+	Request  events.CognitoEventUserPoolsMigrateUserRequest `json:"request"`
+	Response Response                                       `json:"response"`
+}
+
+// Response is the user migration response.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html
+type Response struct {
+	UserAttributes  map[string]string `json:"userAttributes,omitempty"`
+	FinalUserStatus string            `json:"finalUserStatus,omitempty"` // CONFIRMED or RESET_REQUIRED
+	MessageAction   string            `json:"messageAction,omitempty"`   // SUPPRESS or RESEND
+}
+
 // Handler handles user migration events.
 type Handler struct {
 	Directory Directory
@@ -156,30 +178,40 @@ type Handler struct {
 	Log       *slog.Logger
 }
 
-// Handle migrates the user or fails the sign-in with MsgSignInFailed.
-func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsMigrateUser) (events.CognitoEventUserPoolsMigrateUser, error) {
+// Handle migrates the user. For a user the legacy system does not know, or
+// a wrong password, it answers with an empty response and no error: with
+// PreventUserExistenceErrors on the app client (authstack turns it on for
+// every client), Cognito then answers as for any user who does not exist
+// ("Incorrect username or password."), so the migration path reveals
+// nothing. When the legacy system cannot answer, the sign-in fails with
+// MsgUnavailable.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
+func (h *Handler) Handle(ctx context.Context, ev Event) (Event, error) {
+	// A fresh response: nothing the caller put in the event's response survives.
+	ev.Response = Response{}
 	var attrs map[string]string
 	var err error
 	switch ev.TriggerSource {
 	case "UserMigration_Authentication":
-		if ev.UserName == "" || ev.CognitoEventUserPoolsMigrateUserRequest.Password == "" {
-			return ev, errors.New(MsgSignInFailed)
+		if ev.UserName == "" || ev.Request.Password == "" {
+			return ev, nil
 		}
-		attrs, err = h.Directory.Authenticate(ctx, ev.UserName, ev.CognitoEventUserPoolsMigrateUserRequest.Password)
+		attrs, err = h.Directory.Authenticate(ctx, ev.UserName, ev.Request.Password)
 	case "UserMigration_ForgotPassword":
 		if ev.UserName == "" {
-			return ev, errors.New(MsgSignInFailed)
+			return ev, nil
 		}
 		attrs, err = h.Directory.Lookup(ctx, ev.UserName)
 	default:
 		return ev, fmt.Errorf("migration: unsupported trigger source %q", ev.TriggerSource)
 	}
+	if errors.Is(err, ErrNotFound) {
+		return ev, nil
+	}
 	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			h.Metrics.Count(telemetry.MigrationFailures, 1)
-			h.Log.ErrorContext(ctx, "legacy endpoint failed", "triggerSource", ev.TriggerSource, "error", err)
-		}
-		return ev, errors.New(MsgSignInFailed)
+		h.Metrics.Count(telemetry.MigrationFailures, 1)
+		h.Log.ErrorContext(ctx, "legacy endpoint failed", "triggerSource", ev.TriggerSource, "error", err)
+		return ev, errors.New(MsgUnavailable)
 	}
 	email := strings.ToLower(strings.TrimSpace(attrs["email"]))
 	if email == "" {
@@ -193,30 +225,24 @@ func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsMig
 	}
 	user["email"] = email
 	user["email_verified"] = "true"
-	// A fresh response: nothing the caller put in the event's response survives.
-	resp := events.CognitoEventUserPoolsMigrateUserResponse{UserAttributes: user, MessageAction: "SUPPRESS"}
+	ev.Response = Response{UserAttributes: user, MessageAction: "SUPPRESS"}
 	if ev.TriggerSource == "UserMigration_Authentication" {
-		resp.FinalUserStatus = "CONFIRMED"
+		// The password just checked becomes the user's Cognito password.
+		// In the forgot-password flow Cognito decides (the user resets).
+		ev.Response.FinalUserStatus = "CONFIRMED"
 	}
-	ev.CognitoEventUserPoolsMigrateUserResponse = resp
 	h.Metrics.Count(telemetry.UsersMigrated, 1)
 	return ev, nil
 }
 
-// Environment variables read by FromEnv (set by constructs/triggers).
-const (
-	EnvEndpoint = "AUTHSTACK_MIGRATION_ENDPOINT"
-	EnvSecretID = "AUTHSTACK_MIGRATION_SECRET_ARN"
-)
-
 // FromEnv builds a Handler for the legacy endpoint named by the environment.
 func FromEnv(getenv func(string) string, secrets SecretGetter, m *telemetry.Metrics, log *slog.Logger) (*Handler, error) {
-	endpoint, secret := getenv(EnvEndpoint), getenv(EnvSecretID)
+	endpoint, secret := getenv(contract.EnvMigrationEndpoint), getenv(contract.EnvMigrationSecretARN)
 	if !strings.HasPrefix(endpoint, "https://") {
-		return nil, fmt.Errorf("migration: %s=%q must be an https:// URL", EnvEndpoint, endpoint)
+		return nil, fmt.Errorf("migration: %s=%q must be an https:// URL", contract.EnvMigrationEndpoint, endpoint)
 	}
 	if secret == "" {
-		return nil, fmt.Errorf("migration: %s is required", EnvSecretID)
+		return nil, fmt.Errorf("migration: %s is required", contract.EnvMigrationSecretARN)
 	}
 	return &Handler{Directory: &Legacy{Endpoint: endpoint, SecretID: secret, Secrets: secrets}, Metrics: m, Log: log}, nil
 }

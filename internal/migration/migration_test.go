@@ -12,10 +12,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/testevents"
 )
@@ -64,11 +64,32 @@ func handler(t *testing.T, srv *httptest.Server, secret string) (*Handler, *test
 	}, buf, s
 }
 
-func event(t *testing.T, source, user, password string) events.CognitoEventUserPoolsMigrateUser {
-	var ev events.CognitoEventUserPoolsMigrateUser
-	testevents.Decode(t, "lambda-go/cognito-event-userpools-migrateuser.json", &ev)
-	ev.TriggerSource, ev.UserName, ev.Password = source, user, password
+// event is a migration event shaped as Cognito sends it (response fields null).
+func event(t *testing.T, source, user, password string) Event {
+	var ev Event
+	file := "aws/migrateuser-authentication.json"
+	if source == "UserMigration_ForgotPassword" {
+		file = "aws/migrateuser-forgotpassword.json"
+	}
+	testevents.Decode(t, file, &ev)
+	ev.TriggerSource, ev.UserName, ev.Request.Password = source, user, password
 	return ev
+}
+
+// answer is the JSON Lambda returns to Cognito for out.
+func answer(t *testing.T, out Event) map[string]interface{} {
+	t.Helper()
+	b, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Response map[string]interface{} `json:"response"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Response
 }
 
 func TestMigratesOnSignIn(t *testing.T) {
@@ -79,7 +100,7 @@ func TestMigratesOnSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := out.CognitoEventUserPoolsMigrateUserResponse
+	r := out.Response
 	if r.FinalUserStatus != "CONFIRMED" || r.MessageAction != "SUPPRESS" {
 		t.Errorf("status %q, action %q; want CONFIRMED and SUPPRESS", r.FinalUserStatus, r.MessageAction)
 	}
@@ -107,40 +128,76 @@ func TestForgotPasswordLeavesStatusToCognito(t *testing.T) {
 	defer srv.Close()
 	h, _, _ := handler(t, srv, `{"token":"s3cret"}`)
 	out, err := h.Handle(context.Background(), event(t, "UserMigration_ForgotPassword", "jane@example.com", ""))
-	if err != nil || out.FinalUserStatus != "" || out.MessageAction != "SUPPRESS" {
-		t.Errorf("forgot password: %+v, %v", out.CognitoEventUserPoolsMigrateUserResponse, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// finalUserStatus takes documented values only (CONFIRMED, RESET_REQUIRED):
+	// in the forgot-password flow it is absent, not "".
+	r := answer(t, out)
+	if _, ok := r["finalUserStatus"]; ok || r["messageAction"] != "SUPPRESS" || r["userAttributes"] == nil {
+		t.Errorf("forgot password answer = %v", r)
 	}
 }
 
-func TestFailuresAreGeneric(t *testing.T) {
+func TestUnknownUsersLookLikeCognitosOwn(t *testing.T) {
+	// An empty response with no error makes Cognito answer as for any user
+	// who does not exist, when PreventUserExistenceErrors is on: "Amazon
+	// Cognito returns a simulated response for users that don't exist when an
+	// empty response was set in the original event context by the Lambda
+	// trigger." An error would show as "UserMigration failed with error ...".
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
+	cases := []struct{ name, source, user, pass string }{
+		{"wrong password", "UserMigration_Authentication", "jane@example.com", "wrong"},
+		{"unknown user", "UserMigration_Authentication", "bob@example.com", "x"},
+		{"empty password", "UserMigration_Authentication", "jane@example.com", ""},
+		{"unknown user, forgot password", "UserMigration_ForgotPassword", "bob@example.com", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := legacy(t, 0)
+			defer srv.Close()
+			h, buf, _ := handler(t, srv, `{"token":"s3cret"}`)
+			out, err := h.Handle(context.Background(), event(t, tc.source, tc.user, tc.pass))
+			if err != nil {
+				t.Fatalf("err = %v; want none (an error reveals the account does not exist)", err)
+			}
+			if r := answer(t, out); len(r) != 0 {
+				t.Errorf("response = %v; want {}", r)
+			}
+			if testevents.Counted(t, buf.Buffer, telemetry.MigrationFailures) != 0 || testevents.Counted(t, buf.Buffer, telemetry.UsersMigrated) != 0 {
+				t.Errorf("metrics: %s", buf)
+			}
+		})
+	}
+}
+
+func TestLegacyFailuresSayUnavailable(t *testing.T) {
 	cases := []struct {
-		name    string
-		status  int
-		secret  string
-		user    string
-		pass    string
-		counted bool
+		name   string
+		status int
+		secret string
 	}{
-		{"wrong password", 0, `{"token":"s3cret"}`, "jane@example.com", "wrong", false},
-		{"unknown user", 0, `{"token":"s3cret"}`, "bob@example.com", "x", false},
-		{"empty password", 0, `{"token":"s3cret"}`, "jane@example.com", "", false},
-		{"legacy 500", 500, `{"token":"s3cret"}`, "jane@example.com", "right", true},
-		{"secret unreadable", 0, "", "jane@example.com", "right", true},
-		{"secret malformed", 0, `{"tok":1}`, "jane@example.com", "right", true},
+		{"legacy 500", 500, `{"token":"s3cret"}`},
+		{"secret unreadable", 0, ""},
+		{"secret malformed", 0, `{"tok":1}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := legacy(t, tc.status)
 			defer srv.Close()
 			h, buf, _ := handler(t, srv, tc.secret)
-			_, err := h.Handle(context.Background(), event(t, "UserMigration_Authentication", tc.user, tc.pass))
-			if err == nil || err.Error() != MsgSignInFailed {
-				t.Errorf("err = %v; want %q", err, MsgSignInFailed)
+			_, err := h.Handle(context.Background(), event(t, "UserMigration_Authentication", "jane@example.com", "right"))
+			if err == nil || err.Error() != MsgUnavailable {
+				t.Errorf("err = %v; want %q", err, MsgUnavailable)
 			}
-			if got := testevents.Counted(t, buf.Buffer, telemetry.MigrationFailures) == 1; got != tc.counted {
-				t.Errorf("failure counted = %v; want %v", got, tc.counted)
+			if testevents.Counted(t, buf.Buffer, telemetry.MigrationFailures) != 1 {
+				t.Error("failure not counted")
 			}
 		})
+	}
+	// Cognito appends the period: the message must not end with one ("..").
+	if strings.HasSuffix(MsgUnavailable, ".") {
+		t.Errorf("MsgUnavailable %q ends with a period", MsgUnavailable)
 	}
 }
 
@@ -154,7 +211,7 @@ func TestHostile(t *testing.T) {
 	if _, err := FromEnv(func(string) string { return "" }, nil, nil, nil); err == nil {
 		t.Error("FromEnv accepted an empty endpoint")
 	}
-	env := map[string]string{EnvEndpoint: "http://legacy", EnvSecretID: "arn"}
+	env := map[string]string{contract.EnvMigrationEndpoint: "http://legacy", contract.EnvMigrationSecretARN: "arn"}
 	if _, err := FromEnv(func(k string) string { return env[k] }, nil, nil, nil); err == nil {
 		t.Error("FromEnv accepted http://")
 	}

@@ -17,16 +17,18 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/disposable"
 	"github.com/authstack/authstack/internal/telemetry"
 )
 
-// Messages shown to the person signing up (Cognito prefixes them with
-// "PreSignUp failed with error").
+// Messages shown to the person signing up. Cognito shows them as
+// "PreSignUp failed with error <message>." and adds the final period
+// itself, so none ends with one.
 const (
-	MsgMissingEmail    = "Please enter your email address."
-	MsgMalformedEmail  = "Please enter a valid email address, like name@example.com."
-	MsgDisposableEmail = "Please sign up with a permanent email address; disposable email addresses are not accepted."
+	MsgMissingEmail    = "Please enter your email address"
+	MsgMalformedEmail  = "Please enter a valid email address, like name@example.com"
+	MsgDisposableEmail = "Please sign up with a permanent email address; disposable email addresses are not accepted"
 )
 
 // Limits of an email address (RFC 5321 section 4.5.3.1).
@@ -132,18 +134,10 @@ func domainOf(email string) string {
 	return ""
 }
 
-// Environment variables read by FromEnv (set by constructs/triggers).
-const (
-	// EnvDenyDomains lists extra disposable domains, comma-separated.
-	EnvDenyDomains = "AUTHSTACK_DENY_DOMAINS"
-	// EnvAllowDomains lists domains never treated as disposable, comma-separated.
-	EnvAllowDomains = "AUTHSTACK_ALLOW_DOMAINS"
-)
-
 // FromEnv builds a Handler configured by the environment.
 func FromEnv(getenv func(string) string, m *telemetry.Metrics, log *slog.Logger) *Handler {
 	return &Handler{
-		Checker: disposable.NewChecker(splitList(getenv(EnvDenyDomains)), splitList(getenv(EnvAllowDomains))),
+		Checker: disposable.NewChecker(splitList(getenv(contract.EnvDenyDomains)), splitList(getenv(contract.EnvAllowDomains))),
 		Metrics: m,
 		Log:     log,
 	}

@@ -10,13 +10,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/testevents"
 )
 
 func handler() (*Handler, *testevents.Buffer) {
 	m, buf := testevents.Metrics()
-	env := map[string]string{EnvDenyDomains: "blocked.example, other.example", EnvAllowDomains: "allowed.grr.la"}
+	env := map[string]string{contract.EnvDenyDomains: "blocked.example, other.example", contract.EnvAllowDomains: "allowed.grr.la"}
 	return FromEnv(func(k string) string { return env[k] }, m, slog.New(slog.NewJSONHandler(io.Discard, nil))), buf
 }
 
@@ -137,5 +138,15 @@ func BenchmarkValidAddress(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		ValidAddress("jane.doe@mail.example.co.uk")
+	}
+}
+
+func TestMessagesLeaveTheFinalPeriodToCognito(t *testing.T) {
+	// Cognito shows a trigger's error as "PreSignUp failed with error <message>."
+	// (it appends the period), so a message ending in one reads "..".
+	for _, m := range []string{MsgMissingEmail, MsgMalformedEmail, MsgDisposableEmail} {
+		if strings.HasSuffix(m, ".") {
+			t.Errorf("%q ends with a period", m)
+		}
 	}
 }

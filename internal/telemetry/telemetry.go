@@ -13,8 +13,11 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/prozz/aws-embedded-metrics-golang/emf"
+
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // Namespace is the CloudWatch namespace of every authstack metric.
@@ -30,21 +33,24 @@ const (
 
 // Metric names.
 const (
-	SignUps            = "SignUps"              // accepted by pre sign-up
-	SignUpRejections   = "SignUpRejections"     // rejected by pre sign-up, by DimReason
-	Confirmations      = "Confirmations"        // sign-up confirmed (post confirmation)
-	PasswordResets     = "PasswordResets"       // forgot-password confirmed (post confirmation)
-	SignInAttempts     = "SignInAttempts"       // pre authentication
-	SignIns            = "SignIns"              // post authentication
-	PublishFailures    = "EventPublishFailures" // user events not published after retries
-	TokensCustomized   = "TokensCustomized"     // pre token generation
-	MessagesCustomized = "MessagesCustomized"   // custom message
-	UsersMigrated      = "UsersMigrated"        // user migration succeeded
-	MigrationFailures  = "MigrationFailures"    // legacy endpoint unreachable or erroring
-	AuthorizerAllowed  = "AuthorizerAllowed"    // tokens the authorizer accepted
-	AuthorizerDenied   = "AuthorizerDenied"     // tokens refused (401), by DimReason
-	AuthorizerFailures = "AuthorizerFailures"   // JWKS or deny-list unreachable (fail closed), by DimReason
-	SignOuts           = "SignOuts"             // logouts recorded
+	SignUps          = "SignUps"          // accepted by pre sign-up
+	SignUpRejections = "SignUpRejections" // rejected by pre sign-up, by DimReason
+	Confirmations    = "Confirmations"    // sign-up confirmed (post confirmation)
+	PasswordResets   = "PasswordResets"   // forgot-password confirmed (post confirmation)
+	SignInAttempts   = "SignInAttempts"   // pre authentication
+	// UnknownUserSignInAttempts are pre authentication calls for users who
+	// do not exist (no user event; a rise suggests credential stuffing).
+	UnknownUserSignInAttempts = "UnknownUserSignInAttempts"
+	SignIns                   = "SignIns"              // post authentication
+	PublishFailures           = "EventPublishFailures" // user events not published after retries
+	TokensCustomized          = "TokensCustomized"     // pre token generation
+	MessagesCustomized        = "MessagesCustomized"   // custom message
+	UsersMigrated             = "UsersMigrated"        // user migration succeeded
+	MigrationFailures         = "MigrationFailures"    // legacy endpoint unreachable or erroring
+	AuthorizerAllowed         = "AuthorizerAllowed"    // tokens the authorizer accepted
+	AuthorizerDenied          = "AuthorizerDenied"     // tokens refused (401), by DimReason
+	AuthorizerFailures        = "AuthorizerFailures"   // JWKS or deny-list unreachable (fail closed), by DimReason
+	SignOuts                  = "SignOuts"             // logouts recorded
 )
 
 // Rejection reasons (DimReason values).
@@ -54,14 +60,29 @@ const (
 	ReasonDisposableEmail = "DisposableEmail"
 )
 
-// EnvStack names the environment variable holding the stack name; the
-// constructs set it on every function.
-const EnvStack = "AUTHSTACK_STACK"
+// Keys Lambda reads from a JSON log line to filter it by level. A line
+// whose "level" is missing or invalid, or whose "timestamp" is not RFC 3339,
+// is treated as INFO, and so dropped when the function's application log
+// level is WARN, ERROR or FATAL.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+const (
+	KeyLevel     = "level"
+	KeyTimestamp = "timestamp"
+)
 
 // NewLogger returns a JSON logger writing to w at the level in
-// AWS_LAMBDA_LOG_LEVEL (TRACE and DEBUG map to debug; default INFO).
+// AWS_LAMBDA_LOG_LEVEL (TRACE and DEBUG map to debug; default INFO), with
+// the level and an RFC 3339 timestamp under the keys Lambda reads.
 func NewLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: levelFrom(os.Getenv("AWS_LAMBDA_LOG_LEVEL"))}))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{
+		Level: levelFrom(os.Getenv("AWS_LAMBDA_LOG_LEVEL")),
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.String(KeyTimestamp, a.Value.Time().UTC().Format(time.RFC3339Nano))
+			}
+			return a // slog.LevelKey is already "level", its values DEBUG, INFO, WARN, ERROR
+		},
+	}))
 }
 
 func levelFrom(s string) slog.Level {
@@ -79,11 +100,22 @@ func levelFrom(s string) slog.Level {
 
 // Metrics writes EMF records. The zero value writes to os.Stdout with the
 // stack name from AUTHSTACK_STACK.
+//
+// Each record carries Lambda's "level" and "timestamp" keys, with the level
+// set to the function's application log level itself (AWS_LAMBDA_LOG_LEVEL,
+// INFO without one), so no log-level setting can filter metrics out: at
+// WARN a record says WARN, at FATAL it says FATAL. CloudWatch ignores both
+// keys when it extracts the metrics (they are plain properties).
+// Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 type Metrics struct {
 	// W receives one JSON line per record. Default: os.Stdout.
 	W io.Writer
 	// Stack is the DimStack value. Default: $AUTHSTACK_STACK.
 	Stack string
+	// Level is the records' "level". Default: $AWS_LAMBDA_LOG_LEVEL, else INFO.
+	Level string
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
 }
 
 // Count records value of metric name, with the stack dimension and the
@@ -95,15 +127,34 @@ func (m *Metrics) Count(name string, value int, dims ...string) {
 	}
 	stack := m.Stack
 	if stack == "" {
-		stack = os.Getenv(EnvStack)
+		stack = os.Getenv(contract.EnvStack)
+	}
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
 	}
 	set := []emf.Dimension{emf.NewDimension(DimStack, stack)}
 	for i := 0; i+1 < len(dims); i += 2 {
 		set = append(set, emf.NewDimension(dims[i], dims[i+1]))
 	}
-	emf.New(emf.WithWriter(w), emf.WithoutDimensions()).
+	emf.New(emf.WithWriter(w), emf.WithoutDimensions(), emf.WithTimestamp(now)).
 		Namespace(Namespace).
 		DimensionSet(set...).
+		Property(KeyLevel, m.level()).
+		Property(KeyTimestamp, now.UTC().Format(time.RFC3339Nano)).
 		MetricAs(name, value, emf.Count).
 		Log()
+}
+
+// level is the level metric records carry: one every filter lets through.
+func (m *Metrics) level() string {
+	l := m.Level
+	if l == "" {
+		l = os.Getenv("AWS_LAMBDA_LOG_LEVEL")
+	}
+	switch l = strings.ToUpper(l); l {
+	case "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL":
+		return l
+	}
+	return "INFO"
 }

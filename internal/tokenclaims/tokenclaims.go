@@ -11,21 +11,61 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 )
 
-// EnvRules names the environment variable holding the JSON Rules.
-const EnvRules = "AUTHSTACK_CLAIMS"
-
-// ReservedClaims may not be added or overridden by pre token generation.
+// ReservedClaims may not be added or overridden by pre token generation, in
+// any letter case: the claims Cognito writes itself. Besides these, no claim
+// with a ReservedPrefixes prefix may be added (cognito:groups, cognito:roles
+// and cognito:preferred_role change only through the group override, which
+// this package copies from the request).
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
 var ReservedClaims = []string{
-	"acr", "amr", "at_hash", "aud", "auth_time", "azp", "client_id", "cognito:username", "exp", "iat",
-	"identities", "iss", "jti", "nbf", "nonce", "origin_jti", "scope", "sub", "token_use", "username",
+	"acr", "amr", "at_hash", "aud", "auth_time", "azp", "cid", "client_id", "device_key", "event_id", "exp", "iat",
+	"identities", "iss", "jti", "nbf", "nonce", "origin_jti", "scope", "sub", "token_use", "username", "version",
+}
+
+// ReservedPrefixes are the claim-name prefixes Cognito keeps for itself:
+// its own claims and developer-only attributes.
+var ReservedPrefixes = []string{"cognito:", "dev:"}
+
+// Reserved reports whether Cognito forbids adding or overriding claim name.
+func Reserved(name string) bool {
+	lower := strings.ToLower(name)
+	if slices.Contains(ReservedClaims, lower) {
+		return true
+	}
+	for _, p := range ReservedPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidScope reports whether s is an OAuth 2.0 scope token: one or more
+// printable ASCII characters other than space, '"' and '\'. A blank would
+// split it into two scopes in the token's space-separated scope claim.
+// Source: https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+func ValidScope(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // Rules declare the token customization. The zero value changes nothing.
@@ -61,7 +101,7 @@ func Parse(data []byte) (Rules, error) {
 	return r, r.Validate()
 }
 
-// Validate rejects reserved or empty claim names.
+// Validate rejects empty or reserved claim names and malformed scopes.
 func (r Rules) Validate() error {
 	names := make([]string, 0, len(r.AttributeClaims)+1)
 	for c := range r.AttributeClaims {
@@ -72,14 +112,57 @@ func (r Rules) Validate() error {
 	}
 	sort.Strings(names)
 	for _, c := range names {
-		if c == "" || slices.Contains(ReservedClaims, c) {
-			return fmt.Errorf("tokenclaims: claim %q cannot be added: it is empty or reserved by Cognito", c)
+		if c == "" || Reserved(c) {
+			return fmt.Errorf("tokenclaims: claim %q cannot be added: it is empty or reserved by Cognito (%s, or a %s prefix)",
+				c, strings.Join(ReservedClaims, ", "), strings.Join(ReservedPrefixes, " or "))
 		}
 	}
 	if _, dup := r.AttributeClaims[r.RolesClaim]; r.RolesClaim != "" && dup {
 		return fmt.Errorf("tokenclaims: claim %q is both an attribute claim and the roles claim", r.RolesClaim)
 	}
+	for i, s := range r.AccessTokenScopes {
+		if !ValidScope(s) {
+			return fmt.Errorf("tokenclaims: accessTokenScopes[%d] %q is not a scope (printable ASCII without blanks, \" or \\)", i, s)
+		}
+	}
+	for _, g := range slices.Sorted(maps.Keys(r.GroupScopes)) {
+		for i, s := range r.GroupScopes[g] {
+			if !ValidScope(s) {
+				return fmt.Errorf("tokenclaims: groupScopes.%s[%d] %q is not a scope (printable ASCII without blanks, \" or \\)", g, i, s)
+			}
+		}
+	}
 	return nil
+}
+
+// Event is a pre token generation event (version 2 or 3): Cognito's header
+// and request as aws-lambda-go decodes them, and a response of our own. The
+// response type is ours because aws-lambda-go's writes every field, null or
+// empty, and an empty or null groupOverrideDetails suppresses the user's
+// groups; ours writes only what the rules set, plus the group override
+// copied from the request.
+type Event struct {
+	events.CognitoEventUserPoolsHeader
+	Request  events.CognitoEventUserPoolsPreTokenGenRequestV2_0 `json:"request"`
+	Response Response                                           `json:"response"`
+}
+
+// Response is the pre token generation V2_0 response.
+type Response struct {
+	ClaimsAndScopeOverrideDetails *Overrides `json:"claimsAndScopeOverrideDetails"`
+}
+
+// Overrides change the tokens.
+type Overrides struct {
+	IDTokenGeneration     *TokenGeneration              `json:"idTokenGeneration,omitempty"`
+	AccessTokenGeneration *TokenGeneration              `json:"accessTokenGeneration,omitempty"`
+	GroupOverrideDetails  events.GroupConfigurationV2_0 `json:"groupOverrideDetails"`
+}
+
+// TokenGeneration changes one token.
+type TokenGeneration struct {
+	ClaimsToAddOrOverride map[string]interface{} `json:"claimsToAddOrOverride,omitempty"`
+	ScopesToAdd           []string               `json:"scopesToAdd,omitempty"`
 }
 
 // Handler handles pre token generation V2_0 events.
@@ -88,8 +171,12 @@ type Handler struct {
 	Metrics *telemetry.Metrics
 }
 
-// Handle fills the response's claims and scopes from the rules.
-func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPreTokenGenV2_0) (events.CognitoEventUserPoolsPreTokenGenV2_0, error) {
+// Handle answers with a fresh response (nothing the event's response held
+// survives): the rules' claims in both tokens, their scopes in the access
+// token, and the request's groupConfiguration as the group override, so the
+// user keeps cognito:groups, cognito:roles and cognito:preferred_role (the
+// documentation: an empty or null groupOverrideDetails suppresses them).
+func (h *Handler) Handle(ctx context.Context, ev Event) (Event, error) {
 	if ev.Version != "2" && ev.Version != "3" {
 		return ev, fmt.Errorf("tokenclaims: event version %q; configure the trigger with lambdaVersion V2_0", ev.Version)
 	}
@@ -119,23 +206,28 @@ func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPre
 	slices.Sort(scopes)
 	scopes = slices.Compact(scopes)
 
-	out := &ev.Response.ClaimsAndScopeOverrideDetails
+	out := &Overrides{GroupOverrideDetails: ev.Request.GroupConfiguration}
 	if len(claims) > 0 {
-		out.IDTokenGeneration.ClaimsToAddOrOverride = claims
-		out.AccessTokenGeneration.ClaimsToAddOrOverride = claims
+		out.IDTokenGeneration = &TokenGeneration{ClaimsToAddOrOverride: claims}
+		out.AccessTokenGeneration = &TokenGeneration{ClaimsToAddOrOverride: claims}
 	}
-	// Scopes only apply to access tokens from the authorization code or
-	// token endpoint flows; Cognito ignores them elsewhere.
+	// Version 2 responses apply to access tokens of user authentication
+	// (any sign-in flow, and refresh); client-credentials tokens take
+	// version 3 events, which this stack does not configure.
 	if len(scopes) > 0 {
+		if out.AccessTokenGeneration == nil {
+			out.AccessTokenGeneration = &TokenGeneration{}
+		}
 		out.AccessTokenGeneration.ScopesToAdd = scopes
 	}
+	ev.Response = Response{ClaimsAndScopeOverrideDetails: out}
 	h.Metrics.Count(telemetry.TokensCustomized, 1)
 	return ev, nil
 }
 
-// FromEnv builds a Handler from the rules in EnvRules.
+// FromEnv builds a Handler from the rules in contract.EnvClaims.
 func FromEnv(getenv func(string) string, m *telemetry.Metrics) (*Handler, error) {
-	r, err := Parse([]byte(getenv(EnvRules)))
+	r, err := Parse([]byte(getenv(contract.EnvClaims)))
 	if err != nil {
 		return nil, err
 	}

@@ -2,19 +2,19 @@ package tokenclaims
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/testevents"
 )
 
-func TestClaimsRolesAndScopes(t *testing.T) {
-	// GIVEN rules and aws-lambda-go's V2_0 fixture for a user in two groups
+func TestClaimsRolesScopesAndGroupsKept(t *testing.T) {
+	// GIVEN rules and a V2_0 event shaped as Cognito sends it: a user in two
+	// groups with an IAM role, and an empty response
 	rules, err := Parse([]byte(`{"attributeClaims":{"tenant_id":"custom:tenant_id","mail":"email"},"rolesClaim":"app_roles",
 		"groupRoles":{"admins":["admin","support"]},"accessTokenScopes":["api/read"],"groupScopes":{"admins":["api/admin","api/read"]}}`))
 	if err != nil {
@@ -22,32 +22,65 @@ func TestClaimsRolesAndScopes(t *testing.T) {
 	}
 	m, buf := testevents.Metrics()
 	h := &Handler{Rules: rules, Metrics: m}
-	var ev events.CognitoEventUserPoolsPreTokenGenV2_0
-	testevents.Decode(t, "lambda-go/cognito-event-userpools-pretokengen-v2_0.json", &ev)
-	ev.Request.UserAttributes["custom:tenant_id"] = "t-42"
-	ev.Request.GroupConfiguration.GroupsToOverride = []string{"admins", "readers"}
-	// WHEN handled
+	var ev Event
+	testevents.Decode(t, "aws/pretokengen-v2-authentication.json", &ev)
+	// WHEN handled and answered as Lambda serializes the answer
 	out, err := h.Handle(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// THEN both tokens get the claims, and the access token the scopes
-	d := out.Response.ClaimsAndScopeOverrideDetails
-	want := map[string]interface{}{"tenant_id": "t-42", "mail": "testuser@example.com", "app_roles": []string{"admin", "readers", "support"}}
-	if !reflect.DeepEqual(d.IDTokenGeneration.ClaimsToAddOrOverride, want) || !reflect.DeepEqual(d.AccessTokenGeneration.ClaimsToAddOrOverride, want) {
-		t.Errorf("claims = %v / %v; want %v", d.IDTokenGeneration.ClaimsToAddOrOverride, d.AccessTokenGeneration.ClaimsToAddOrOverride, want)
+	raw, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := d.AccessTokenGeneration.ScopesToAdd; !reflect.DeepEqual(got, []string{"api/admin", "api/read"}) {
-		t.Errorf("scopes = %v", got)
+	var answer struct {
+		Response struct {
+			ClaimsAndScopeOverrideDetails map[string]json.RawMessage `json:"claimsAndScopeOverrideDetails"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		t.Fatal(err)
+	}
+	d := answer.Response.ClaimsAndScopeOverrideDetails
+	// THEN the group override repeats the request's groups, roles and
+	// preferred role: an empty or null groupOverrideDetails would suppress
+	// them (pre token generation trigger, "groupOverrideDetails").
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+	want := `{"groupsToOverride":["admins","readers"],"iamRolesToOverride":["arn:aws:iam::123456789012:role/admins"],"preferredRole":"arn:aws:iam::123456789012:role/admins"}`
+	if got := string(d["groupOverrideDetails"]); got != want {
+		t.Errorf("groupOverrideDetails = %s; want %s", got, want)
+	}
+	// AND both tokens get the claims, the access token the scopes, and nothing else is written
+	claims := `{"app_roles":["admin","readers","support"],"mail":"testuser@example.com","tenant_id":"t-42"}`
+	if got := string(d["idTokenGeneration"]); got != `{"claimsToAddOrOverride":`+claims+`}` {
+		t.Errorf("idTokenGeneration = %s", got)
+	}
+	if got := string(d["accessTokenGeneration"]); got != `{"claimsToAddOrOverride":`+claims+`,"scopesToAdd":["api/admin","api/read"]}` {
+		t.Errorf("accessTokenGeneration = %s", got)
 	}
 	if testevents.Counted(t, buf.Buffer, telemetry.TokensCustomized) != 1 {
 		t.Error("not counted")
 	}
 }
 
+func TestGroupsKeptWithoutAnyGroupRule(t *testing.T) {
+	// GIVEN an attribute rule only, and the same user in two groups
+	h := &Handler{Rules: Rules{AttributeClaims: map[string]string{"tenant_id": "custom:tenant_id"}}, Metrics: &telemetry.Metrics{W: io.Discard}}
+	var ev Event
+	testevents.Decode(t, "aws/pretokengen-v2-authentication.json", &ev)
+	out, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN the groups survive
+	if got := out.Response.ClaimsAndScopeOverrideDetails.GroupOverrideDetails.GroupsToOverride; !reflect.DeepEqual(got, []string{"admins", "readers"}) {
+		t.Errorf("groups = %v; want the request's", got)
+	}
+}
+
 func TestMissingAttributeAndNoGroups(t *testing.T) {
 	h := &Handler{Rules: Rules{AttributeClaims: map[string]string{"tenant_id": "custom:tenant_id"}, RolesClaim: "roles"}, Metrics: &telemetry.Metrics{W: new(strings.Builder)}}
-	ev := events.CognitoEventUserPoolsPreTokenGenV2_0{}
+	ev := Event{}
 	ev.Version = "2"
 	out, err := h.Handle(context.Background(), ev)
 	if err != nil {
@@ -67,27 +100,54 @@ func TestRejects(t *testing.T) {
 		`{"attributeClaims":{"roles":"email"},"rolesClaim":"roles"}`,
 		`{"unknownField":1}`,
 		`{"attributeClaims":[]}`,
+		// Claims Cognito owns, in any case (user-pool-lambda-pre-token-generation.html)
+		`{"attributeClaims":{"Sub":"email"}}`,
+		`{"attributeClaims":{"ISS":"email"}}`,
+		`{"attributeClaims":{"event_id":"email"}}`,
+		`{"attributeClaims":{"device_key":"email"}}`,
+		`{"attributeClaims":{"version":"email"}}`,
+		`{"attributeClaims":{"Token_Use":"email"}}`,
+		`{"rolesClaim":"cognito:groups"}`,
+		`{"rolesClaim":"Cognito:Groups"}`,
+		`{"rolesClaim":"cognito:roles"}`,
+		`{"rolesClaim":"cognito:preferred_role"}`,
+		`{"attributeClaims":{"cognito:anything":"email"}}`,
+		`{"attributeClaims":{"dev:custom:tier":"custom:tier"}}`,
+		// Scopes are space-separated in the token: no blanks, no quotes (RFC 6749 section 3.3)
+		`{"accessTokenScopes":["api/read write"]}`,
+		`{"accessTokenScopes":[""]}`,
+		`{"accessTokenScopes":["api/\"x"]}`,
+		`{"accessTokenScopes":["api/t\u00e9st"]}`,
+		`{"groupScopes":{"admins":["api/admin\tx"]}}`,
 	} {
 		if _, err := Parse([]byte(doc)); err == nil {
 			t.Errorf("Parse(%s) = nil error", doc)
 		}
 	}
+	for _, ok := range []string{
+		`{"attributeClaims":{"tenant_id":"custom:tenant_id","cognitoish":"email"},"rolesClaim":"app_roles"}`,
+		`{"accessTokenScopes":["api.example.com/read","https://api.example.com/write"],"groupScopes":{"admins":["api/admin"]}}`,
+	} {
+		if _, err := Parse([]byte(ok)); err != nil {
+			t.Errorf("Parse(%s) = %v; want it accepted", ok, err)
+		}
+	}
 	h := &Handler{Metrics: &telemetry.Metrics{W: new(strings.Builder)}}
-	ev := events.CognitoEventUserPoolsPreTokenGenV2_0{}
+	ev := Event{}
 	ev.Version = "1"
 	if _, err := h.Handle(context.Background(), ev); err == nil || !strings.Contains(err.Error(), "V2_0") {
 		t.Errorf("version 1 event: %v", err)
 	}
 }
 
-var sinkEv events.CognitoEventUserPoolsPreTokenGenV2_0
+var sinkEv Event
 
 // BenchmarkHandle is one token customization with attribute, role and scope rules.
 func BenchmarkHandle(b *testing.B) {
 	h := &Handler{Rules: Rules{AttributeClaims: map[string]string{"tenant_id": "custom:tenant_id"}, RolesClaim: "roles",
 		AccessTokenScopes: []string{"api/read"}, GroupScopes: map[string][]string{"admins": {"api/admin"}}},
 		Metrics: &telemetry.Metrics{W: io.Discard, Stack: "bench"}}
-	ev := events.CognitoEventUserPoolsPreTokenGenV2_0{}
+	ev := Event{}
 	ev.Version = "2"
 	ev.Request.UserAttributes = map[string]string{"custom:tenant_id": "t1"}
 	ev.Request.GroupConfiguration.GroupsToOverride = []string{"admins", "users"}

@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/mototest"
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/testevents"
@@ -138,5 +141,41 @@ func TestSchemaRejectsBadEvents(t *testing.T) {
 		if (err == nil) != (name == "ok") {
 			t.Errorf("%s: Validate = %v", name, err)
 		}
+	}
+}
+
+// TestTableIDsAgainstDynamoDB claims event ids in a real DynamoDB API
+// (moto): the conditional put, the old item returned on a held claim, and
+// a claim that expired.
+func TestTableIDsAgainstDynamoDB(t *testing.T) {
+	cfg := mototest.Start(t)
+	ctx := mototest.Context(t)
+	ddb := dynamodb.NewFromConfig(cfg)
+	if _, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("event-ids"), BillingMode: ddbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String(contract.EventIDKey), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String(contract.EventIDKey), KeyType: ddbtypes.KeyTypeHash}}}); err != nil {
+		t.Fatal(err)
+	}
+	ids := &TableIDs{Client: ddb, Table: "event-ids"}
+	at := time.Now()
+	claim := func(id string, when time.Time) string {
+		t.Helper()
+		got, err := ids.Claim(ctx, "k1", id, when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := claim("first", at); got != "first" {
+		t.Fatalf("first claim = %q", got)
+	}
+	if got := claim("retry", at.Add(3*time.Second)); got != "first" {
+		t.Errorf("retry got %q; want the first attempt's id", got)
+	}
+	if got := claim("later", at.Add(IDWindow+time.Second)); got != "later" {
+		t.Errorf("after the window got %q; want a new claim", got)
+	}
+	if got, err := ids.Claim(ctx, "k2", "other", at); err != nil || got != "other" {
+		t.Errorf("another request: %q, %v", got, err)
 	}
 }

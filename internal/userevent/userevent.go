@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 )
 
@@ -39,22 +40,31 @@ const (
 	SignedIn                = "SignedIn"
 )
 
-// DedupWindow is the width of the time window in the event id: Cognito's
-// retries of one trigger call (up to 3 attempts within its 5-second limit
-// each) fall in one window and get the same id.
-const DedupWindow = 30 * time.Second
+// IDWindow is how long the first attempt of a Cognito request claims its
+// event id: every attempt that follows within it (Cognito tries a trigger
+// call up to 3 times, 5 seconds each) gets the same id. Two identical
+// requests (same user, client and request body) within it are taken for
+// attempts of one and share the id.
+const IDWindow = 30 * time.Second
+
+// ClientIDNotApplicable is what Cognito writes as callerContext.clientId
+// when an administrator, not an app client, caused the event
+// (AdminConfirmSignUp, AdminCreateUser, ...); events carry no clientId then.
+const ClientIDNotApplicable = "CLIENT_ID_NOT_APPLICABLE"
 
 // Event is a user event, serialized as the SNS message body.
 type Event struct {
 	SchemaVersion string `json:"schemaVersion"`
-	// EventID is the same for Cognito's retries of one trigger call;
-	// subscribers drop events whose id they have seen.
+	// EventID is the same for every attempt of one Cognito request (see
+	// IDWindow); subscribers drop events whose id they have seen.
 	EventID    string    `json:"eventId"`
 	EventType  string    `json:"eventType"`
 	Time       time.Time `json:"time"`
 	Region     string    `json:"region"`
 	UserPoolID string    `json:"userPoolId"`
-	ClientID   string    `json:"clientId,omitempty"`
+	// ClientID is the app client the person used; absent for events an
+	// administrator caused.
+	ClientID string `json:"clientId,omitempty"`
 	// Sub is the user's immutable id (the "sub" claim).
 	Sub string `json:"sub"`
 	// Email is set on SignUpConfirmed only (for welcome flows).
@@ -70,11 +80,23 @@ type header struct {
 	Request struct {
 		UserAttributes map[string]string `json:"userAttributes"`
 		NewDeviceUsed  *bool             `json:"newDeviceUsed"`
+		UserNotFound   bool              `json:"userNotFound"`
 	} `json:"request"`
 }
 
+// ErrUserNotFound is returned by EventFrom for a pre authentication call
+// about a user who does not exist: Cognito makes it, with
+// request.userNotFound = true, when the app client prevents user-existence
+// errors. It is no user event, and the trigger must answer it as any other
+// (an error would tell the caller the account does not exist).
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-authentication.html
+var ErrUserNotFound = errors.New("userevent: sign-in attempt for a user who does not exist")
+
 // EventFrom builds the user event of a Cognito trigger event (raw JSON) at
-// time now. It errors on unknown trigger sources and missing identity fields.
+// time now; its EventID is derived from RequestKey and the 30-second window
+// of now (Publisher.Handle replaces it with the request's claimed id). It
+// errors on unknown trigger sources and missing identity fields, and with
+// ErrUserNotFound for attempts on users who do not exist.
 func EventFrom(raw []byte, now time.Time) (Event, error) {
 	var h header
 	if err := json.Unmarshal(raw, &h); err != nil {
@@ -88,6 +110,9 @@ func EventFrom(raw []byte, now time.Time) (Event, error) {
 		typ = ForgotPasswordConfirmed
 	case "PreAuthentication_Authentication":
 		typ = SignInAttempted
+		if h.Request.UserNotFound {
+			return Event{}, ErrUserNotFound
+		}
 	case "PostAuthentication_Authentication":
 		typ = SignedIn
 	default:
@@ -103,13 +128,17 @@ func EventFrom(raw []byte, now time.Time) (Event, error) {
 	if len(sub) > 128 || len(h.UserPoolID) > 55 || len(h.CallerContext.ClientID) > 128 {
 		return Event{}, fmt.Errorf("userevent: %s event with oversized identity fields", h.TriggerSource)
 	}
+	client := h.CallerContext.ClientID
+	if client == ClientIDNotApplicable {
+		client = ""
+	}
 	ev := Event{
 		SchemaVersion: SchemaVersion,
 		EventType:     typ,
 		Time:          now.UTC().Truncate(time.Millisecond),
 		Region:        h.Region,
 		UserPoolID:    h.UserPoolID,
-		ClientID:      h.CallerContext.ClientID,
+		ClientID:      client,
 		Sub:           sub,
 	}
 	switch typ {
@@ -121,18 +150,52 @@ func EventFrom(raw []byte, now time.Time) (Event, error) {
 			ev.NewDeviceUsed = aws.Bool(false)
 		}
 	}
-	ev.EventID = eventID(ev, now)
+	ev.EventID = windowID(RequestKey(raw), now)
 	return ev, nil
 }
 
-// eventID hashes what identifies one trigger call: pool, user, client, type
-// and the DedupWindow the call falls in.
-func eventID(ev Event, now time.Time) string {
-	window := now.UTC().Truncate(DedupWindow).Unix()
+// RequestKey identifies a Cognito request across its attempts: a hash of
+// what Cognito sends identically each time (trigger source, pool, user name,
+// client and the whole request object, in canonical JSON).
+func RequestKey(raw []byte) string {
+	var ev struct {
+		TriggerSource string `json:"triggerSource"`
+		UserPoolID    string `json:"userPoolId"`
+		UserName      string `json:"userName"`
+		CallerContext struct {
+			ClientID string `json:"clientId"`
+		} `json:"callerContext"`
+		Request interface{} `json:"request"`
+	}
+	json.Unmarshal(raw, &ev)
+	request, _ := json.Marshal(ev.Request) // sorted keys
 	sum := sha256.Sum256([]byte(strings.Join([]string{
-		ev.UserPoolID, ev.Sub, ev.ClientID, ev.EventType, strconv.FormatInt(window, 10),
+		ev.TriggerSource, ev.UserPoolID, ev.UserName, ev.CallerContext.ClientID, string(request),
 	}, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+// claimedID is the id a request's first attempt claims: its key and the
+// first attempt's time.
+func claimedID(key string, first time.Time) string {
+	sum := sha256.Sum256([]byte(key + "\x00" + strconv.FormatInt(first.UnixNano(), 10)))
 	return hex.EncodeToString(sum[:16])
+}
+
+// windowID is the fallback id when no claim can be made: the key and the
+// IDWindow the attempt falls in (attempts on both sides of a window edge get
+// two ids).
+func windowID(key string, now time.Time) string {
+	sum := sha256.Sum256([]byte(key + "\x00w" + strconv.FormatInt(now.UTC().Truncate(IDWindow).Unix(), 10)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// IDs remembers the event id a request's first attempt claimed, for
+// IDWindow. Implementations are safe for concurrent use.
+type IDs interface {
+	// Claim stores id for key unless an unexpired id is stored already, and
+	// returns the stored id (id itself when it was stored).
+	Claim(ctx context.Context, key, id string, now time.Time) (string, error)
 }
 
 // SNSPublisher is the part of *sns.Client the Publisher uses.
@@ -148,6 +211,9 @@ type Publisher struct {
 	TopicARN string
 	// Enabled turns publishing on; when false, Handle only counts metrics.
 	Enabled bool
+	// IDs gives every attempt of one Cognito request the same event id.
+	// Default: none, ids from the 30-second window alone.
+	IDs IDs
 	// Reserve is the time kept back from the invocation deadline so the
 	// trigger answers Cognito in time. Default: 500ms.
 	Reserve time.Duration
@@ -166,7 +232,14 @@ func (p *Publisher) Handle(ctx context.Context, raw json.RawMessage) (json.RawMe
 	if p.Now != nil {
 		now = p.Now
 	}
-	ev, err := EventFrom(raw, now())
+	at := now()
+	ev, err := EventFrom(raw, at)
+	if errors.Is(err, ErrUserNotFound) {
+		// No user, no event, no error: anything else would reveal that the
+		// account does not exist.
+		p.Metrics.Count(telemetry.UnknownUserSignInAttempts, 1)
+		return raw, nil
+	}
 	if err != nil {
 		p.Log.ErrorContext(ctx, "rejected trigger event", "error", err)
 		return nil, err
@@ -174,6 +247,14 @@ func (p *Publisher) Handle(ctx context.Context, raw json.RawMessage) (json.RawMe
 	p.Metrics.Count(metricOf(ev.EventType), 1)
 	if !p.Enabled {
 		return raw, nil
+	}
+	if p.IDs != nil {
+		key := RequestKey(raw)
+		if id, err := p.IDs.Claim(ctx, key, claimedID(key, at), at); err == nil {
+			ev.EventID = id
+		} else {
+			p.Log.WarnContext(ctx, "event id not claimed; using the time-window id", "eventType", ev.EventType, "error", err)
+		}
 	}
 	if err := p.publish(ctx, ev); err != nil {
 		p.Metrics.Count(telemetry.PublishFailures, 1)
@@ -234,20 +315,17 @@ func metricOf(eventType string) string {
 	}
 }
 
-// Environment variables read by FromEnv (set by constructs/triggers).
-const (
-	// EnvTopicARN is the user-events topic.
-	EnvTopicARN = "AUTHSTACK_USER_EVENTS_TOPIC_ARN"
-	// EnvPublish is "true" to publish (config publishUserEvents).
-	EnvPublish = "AUTHSTACK_PUBLISH_USER_EVENTS"
-)
-
 // FromEnv builds a Publisher configured by the environment, sending with
-// client (which should not retry itself: set RetryMaxAttempts to 1).
-func FromEnv(getenv func(string) string, client SNSPublisher, m *telemetry.Metrics, log *slog.Logger) (*Publisher, error) {
-	p := &Publisher{Client: client, TopicARN: getenv(EnvTopicARN), Enabled: getenv(EnvPublish) == "true", Metrics: m, Log: log}
+// client (which should not retry itself: set RetryMaxAttempts to 1) and
+// claiming event ids in contract.EnvEventIDTable through ddb when the
+// variable is set.
+func FromEnv(getenv func(string) string, client SNSPublisher, ddb DynamoDB, m *telemetry.Metrics, log *slog.Logger) (*Publisher, error) {
+	p := &Publisher{Client: client, TopicARN: getenv(contract.EnvUserEventsTopicARN), Enabled: getenv(contract.EnvPublishUserEvents) == "true", Metrics: m, Log: log}
 	if p.Enabled && !strings.HasPrefix(p.TopicARN, "arn:") {
-		return nil, fmt.Errorf("userevent: %s=%q is not a topic ARN", EnvTopicARN, p.TopicARN)
+		return nil, fmt.Errorf("userevent: %s=%q is not a topic ARN", contract.EnvUserEventsTopicARN, p.TopicARN)
+	}
+	if table := getenv(contract.EnvEventIDTable); table != "" && ddb != nil {
+		p.IDs = &TableIDs{Client: ddb, Table: table}
 	}
 	return p, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/telemetry"
 	"github.com/authstack/authstack/internal/testevents"
 )
@@ -53,7 +54,7 @@ func TestEventFromCapturedEvents(t *testing.T) {
 	}
 }
 
-func TestEventIDIsDeterministic(t *testing.T) {
+func TestWindowIDIsDeterministic(t *testing.T) {
 	raw := testevents.Load(t, "reference/CognitoUserSignIn_PostAuthentication.json")
 	a, _ := EventFrom(raw, t0)
 	retry, _ := EventFrom(raw, t0.Add(20*time.Second)) // Cognito's retry, same window
@@ -72,6 +73,138 @@ func TestEventIDIsDeterministic(t *testing.T) {
 	pre, _ := EventFrom(testevents.Load(t, "reference/CognitoUserSignIn_PreAuthentication.json"), t0)
 	if pre.EventID == a.EventID {
 		t.Error("pre and post authentication got the same id")
+	}
+}
+
+// memIDs is an in-memory IDs with TableIDs' semantics.
+type memIDs struct {
+	mu     sync.Mutex
+	claims map[string]struct {
+		id      string
+		expires time.Time
+	}
+	fail bool
+}
+
+func (m *memIDs) Claim(_ context.Context, key, id string, now time.Time) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail {
+		return "", errors.New("ProvisionedThroughputExceededException")
+	}
+	if m.claims == nil {
+		m.claims = map[string]struct {
+			id      string
+			expires time.Time
+		}{}
+	}
+	if c, ok := m.claims[key]; ok && now.Before(c.expires) {
+		return c.id, nil
+	}
+	m.claims[key] = struct {
+		id      string
+		expires time.Time
+	}{id, now.Add(IDWindow)}
+	return id, nil
+}
+
+func TestAttemptsOfOneRequestShareTheID(t *testing.T) {
+	// GIVEN a first attempt one second before a 30-second window ends, and
+	// Cognito's retry (same event) three seconds later, across the edge
+	first := time.Date(2026, 11, 23, 10, 0, 29, 0, time.UTC)
+	raw := testevents.Load(t, "reference/CognitoUserSignIn_PostAuthentication.json")
+	f := &fakeSNS{}
+	p, _ := publisher(f)
+	p.IDs = &memIDs{}
+	ids := func() []string {
+		var out []string
+		for _, in := range f.calls {
+			var ev Event
+			json.Unmarshal([]byte(aws.ToString(in.Message)), &ev)
+			out = append(out, ev.EventID)
+		}
+		return out
+	}
+	for _, at := range []time.Time{first, first.Add(3 * time.Second), first.Add(9 * time.Second)} {
+		p.Now = func() time.Time { return at }
+		if _, err := p.Handle(context.Background(), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// THEN every attempt published the same id (subscribers drop repeats)
+	got := ids()
+	if len(got) != 3 || got[0] != got[1] || got[1] != got[2] {
+		t.Fatalf("event ids of three attempts = %v; want one id", got)
+	}
+	// AND a sign-in after the window is a new event
+	p.Now = func() time.Time { return first.Add(IDWindow + time.Second) }
+	p.Handle(context.Background(), raw)
+	if got := ids(); got[3] == got[0] {
+		t.Error("a sign-in after the window reused the id")
+	}
+	// AND without the store, the window ids differ across the edge (why the store exists)
+	a, _ := EventFrom(raw, first)
+	b, _ := EventFrom(raw, first.Add(3*time.Second))
+	if a.EventID == b.EventID {
+		t.Error("window ids did not differ across the edge; the test no longer shows the case")
+	}
+}
+
+func TestUnclaimableIDFallsBackAndStillPublishes(t *testing.T) {
+	f := &fakeSNS{}
+	p, buf := publisher(f)
+	p.IDs = &memIDs{fail: true}
+	raw := testevents.Load(t, "reference/CognitoUserSignIn_PostAuthentication.json")
+	if _, err := p.Handle(context.Background(), raw); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := EventFrom(raw, t0)
+	var got Event
+	if len(f.calls) != 1 || json.Unmarshal([]byte(aws.ToString(f.calls[0].Message)), &got) != nil || got.EventID != want.EventID {
+		t.Errorf("published %d events, id %q; want one with the window id %q", len(f.calls), got.EventID, want.EventID)
+	}
+	if testevents.Counted(t, buf.Buffer, telemetry.PublishFailures) != 0 {
+		t.Error("a failed claim counted as a publish failure")
+	}
+}
+
+func TestSignInAttemptOfAnUnknownUser(t *testing.T) {
+	// GIVEN a pre authentication event for a user who does not exist, as
+	// Cognito sends it with PreventUserExistenceErrors (userNotFound: true)
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
+	f := &fakeSNS{}
+	p, buf := publisher(f)
+	raw := testevents.Load(t, "aws/preauthentication-user-not-found.json")
+	// WHEN handled
+	out, err := p.Handle(context.Background(), raw)
+	// THEN Cognito gets its event back and no error (an error would reveal the account does not exist)
+	if err != nil || string(out) != string(raw) {
+		t.Fatalf("Handle = %s, %v; want the event back and no error", out, err)
+	}
+	// AND no user event exists for a user who does not, and the attempt is counted apart
+	if len(f.calls) != 0 {
+		t.Errorf("published %d events for a user who does not exist", len(f.calls))
+	}
+	if testevents.Counted(t, buf.Buffer, telemetry.UnknownUserSignInAttempts) != 1 || testevents.Counted(t, buf.Buffer, telemetry.SignInAttempts) != 0 {
+		t.Errorf("metrics: %s", buf)
+	}
+}
+
+func TestAdminCausedEventsCarryNoClientID(t *testing.T) {
+	// GIVEN post confirmation of AdminConfirmSignUp (callerContext.clientId = CLIENT_ID_NOT_APPLICABLE)
+	f := &fakeSNS{}
+	p, _ := publisher(f)
+	if _, err := p.Handle(context.Background(), testevents.Load(t, "aws/postconfirmation-admin.json")); err != nil {
+		t.Fatal(err)
+	}
+	// THEN the event has no clientId at all
+	if len(f.calls) != 1 {
+		t.Fatalf("published %d events", len(f.calls))
+	}
+	var body map[string]interface{}
+	json.Unmarshal([]byte(aws.ToString(f.calls[0].Message)), &body)
+	if _, ok := body["clientId"]; ok {
+		t.Errorf("event carries clientId %v", body["clientId"])
 	}
 }
 
@@ -217,12 +350,12 @@ func TestDisabledOnlyCounts(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	env := map[string]string{EnvPublish: "true", EnvTopicARN: "not-an-arn"}
-	if _, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil); err == nil {
+	env := map[string]string{contract.EnvPublishUserEvents: "true", contract.EnvUserEventsTopicARN: "not-an-arn"}
+	if _, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil, nil); err == nil {
 		t.Error("FromEnv accepted a bad topic ARN")
 	}
-	env[EnvPublish] = "false"
-	if p, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil); err != nil || p.Enabled {
+	env[contract.EnvPublishUserEvents] = "false"
+	if p, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil, nil); err != nil || p.Enabled || p.IDs != nil {
 		t.Errorf("FromEnv(disabled) = %+v, %v", p, err)
 	}
 }
