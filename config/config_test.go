@@ -295,7 +295,13 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"ses region", func(c *Config) { c.UserPool.Email.SES = &SES{FromAddress: "a@example.com", Region: "europe"} }, `userPool.email.ses.region: "europe"`},
 		{"ses domain mismatch", func(c *Config) {
 			c.UserPool.Email.SES = &SES{FromAddress: "a@example.org", VerifiedDomain: "example.com"}
-		}, `userPool.email.ses.fromAddress: "a@example.org" is not in the verified domain "example.com"`},
+		}, `userPool.email.ses.fromAddress: "a@example.org" is not at the verified domain "example.com"`},
+		{"ses subdomain of the verified domain", func(c *Config) {
+			c.UserPool.Email.SES = &SES{FromAddress: "a@mail.example.com", VerifiedDomain: "example.com"}
+		}, `userPool.email.ses.fromAddress: "a@mail.example.com" is not at the verified domain`},
+		{"ses domain in another case", func(c *Config) {
+			c.UserPool.Email.SES = &SES{FromAddress: "a@Example.com", VerifiedDomain: "example.com"}
+		}, `userPool.email.ses.fromAddress: "a@Example.com" is not at the verified domain`},
 		{"ses configuration set", func(c *Config) {
 			c.UserPool.Email.SES = &SES{FromAddress: "a@example.com", ConfigurationSet: "has space"}
 		}, `userPool.email.ses.configurationSet: "has space"`},
@@ -337,7 +343,7 @@ func TestValidateRejectsBadValues(t *testing.T) {
 func TestValidateAcceptsWhatTheConstructsAccept(t *testing.T) {
 	c := Reference()[0]
 	c.Tokens.MachineAccessTokenValidityMinutes = 1440
-	c.UserPool.Email.SES = &SES{FromAddress: "no-reply@mail.example.com", FromName: "Example", ReplyTo: "help@example.com",
+	c.UserPool.Email.SES = &SES{FromAddress: "no-reply@example.com", FromName: "Example", ReplyTo: "help@example.com",
 		ConfigurationSet: "auth-events", Region: "eu-west-1", VerifiedDomain: "example.com"}
 	// Just under the budget: 150 domains of 22 characters.
 	for i := 0; i < 150; i++ {

@@ -154,8 +154,9 @@ func (c Config) validateUserPool(v *collector) {
 		if d := ses.VerifiedDomain; d != "" {
 			if err := validate.DomainName(d); err != nil {
 				v.check("userPool.email.ses.verifiedDomain", err)
-			} else if _, domain, _ := strings.Cut(ses.FromAddress, "@"); !strings.EqualFold(domain, d) && !strings.HasSuffix(strings.ToLower(domain), "."+d) {
-				v.add("userPool.email.ses.fromAddress", "%q is not in the verified domain %q", ses.FromAddress, d)
+			} else if _, domain, _ := strings.Cut(ses.FromAddress, "@"); domain != d {
+				// aws-cdk-lib requires the address's domain to be the identity itself.
+				v.add("userPool.email.ses.fromAddress", "%q is not at the verified domain %q (the part after @ must be exactly it)", ses.FromAddress, d)
 			}
 		}
 		if len(ses.FromName) > 256 || strings.ContainsAny(ses.FromName, "\r\n\"<>") {
@@ -369,7 +370,7 @@ func (c Config) LambdaEnvironments() []error {
 	clients := len(c.AppClients) + 1 // and the machine client
 	fns = append(fns,
 		function{"API authorizer", contract.AuthorizerEnv(string(rulesJSON), clients, "")},
-		function{"API handler", contract.APIHandlerEnv(c.API.AdminGroup, c.Tokens.RefreshTokenValidityDays*24*60*60, clients, "")})
+		function{"API handler", contract.APIHandlerEnv(c.API.AdminGroup, c.Tokens.RefreshTokenValidityDays*24*60*60, clients, "", true)})
 	var errs []error
 	for _, f := range fns {
 		if err := f.env.Check(f.name); err != nil {

@@ -39,8 +39,10 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/emulator"
 	"github.com/authstack/authstack/internal/srp"
+	"github.com/authstack/authstack/internal/userevent"
 )
 
 const stackName = "authdev-development"
@@ -348,6 +350,23 @@ func (j *journey) userEvents(sqsc *sqs.Client, queueURL string) {
 		}
 		if got[0].ClientID != "" {
 			return fmt.Errorf("clientId %q; want none for an administrator's action", got[0].ClientID)
+		}
+		// The id is the one the first attempt claimed in the deployed table
+		// (not the time-window fallback, which two quick attempts share too).
+		cfg, err := lambda.NewFromConfig(j.cfg).GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: lc.PostConfirmation})
+		if err != nil {
+			return err
+		}
+		event, _ := os.ReadFile(filepath.Join(repoRoot(), "testdata", "events", "aws", "postconfirmation-admin.json"))
+		item, err := dynamodb.NewFromConfig(j.cfg).GetItem(ctx, &dynamodb.GetItemInput{
+			TableName: aws.String(cfg.Environment.Variables[contract.EnvEventIDTable]), ConsistentRead: aws.Bool(true),
+			Key: map[string]ddbtypes.AttributeValue{contract.EventIDKey: &ddbtypes.AttributeValueMemberS{Value: userevent.RequestKey(event)}},
+		})
+		if err != nil {
+			return err
+		}
+		if v, ok := item.Item[contract.EventIDValue].(*ddbtypes.AttributeValueMemberS); !ok || v.Value != got[0].EventID {
+			return fmt.Errorf("event-id table holds %v for the request; want the published id %s", item.Item, got[0].EventID)
 		}
 		return nil
 	})

@@ -156,7 +156,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		clientIDs = append(clientIDs, c.UserPoolClientId())
 	}
 	s.API = api.NewAPI(s, jsii.String("Api"), &api.APIProps{
-		Issuer: s.UserPool.IssuerUrl(), ClientIds: clientIDs,
+		Issuer: s.UserPool.IssuerUrl(), ClientIds: clientIDs, UserPool: pool, HostedUiBaseUrl: s.HostedDomain.BaseUrl(),
 		Rules: cfg.APIRules(), AdminGroup: cfg.API.AdminGroup, UpstreamURL: cfg.API.UpstreamURL,
 		// Deny-list items must outlive every token they deny: the refresh token is the longest.
 		DenyListTTL:          awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),

@@ -325,7 +325,8 @@ func TestLimitsThroughNewAuthStack(t *testing.T) {
 	// GIVEN configs at the edges of what config.Validate accepts
 	edge := config.Reference()[0]
 	edge.Tokens.MachineAccessTokenValidityMinutes = 1440
-	edge.UserPool.Email.SES = &config.SES{FromAddress: "no-reply@example.com"}
+	edge.UserPool.Email.SES = &config.SES{FromAddress: "no-reply@example.com", FromName: "Example", ReplyTo: "help@example.com",
+		ConfigurationSet: "auth-events", Region: "eu-west-1", VerifiedDomain: "example.com"}
 	for i := 0; i < 150; i++ {
 		edge.Triggers.DenyDomains = append(edge.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	dynamodb "github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -52,6 +53,13 @@ type APIProps struct {
 	JwksUrl *string
 	// ClientIds are the app clients whose tokens are accepted. Required.
 	ClientIds []*string
+	// UserPool is the pool whose users sign out: the handler may call
+	// cognito-idp:AdminUserGlobalSignOut on it, and on nothing else. Required.
+	UserPool cognito.IUserPool
+	// HostedUiBaseUrl is managed login's base URL (HostedDomain.BaseUrl());
+	// logout answers then name its /logout endpoint for the caller's client.
+	// Default: none.
+	HostedUiBaseUrl *string
 	// Rules are the access rules (internal/rules); each of the Lambda routes
 	// (/user, /client, /users/{id}, /auth/logout) and /proxy/{proxy+} needs one
 	// or nobody can call it. Required.
@@ -94,6 +102,44 @@ type API struct {
 	DenyList dynamodb.Table
 	// WebACL is the WAF web ACL, when WAF is on.
 	WebACL wafv2.CfnWebACL
+	// UpstreamCertificate is the client certificate API Gateway presents to
+	// the upstream of the proxy route, when there is one.
+	UpstreamCertificate apigw.CfnClientCertificate
+}
+
+// Identity headers the proxy route sends its upstream: the caller as the
+// authorizer verified it (authorizer.Context). API Gateway sets them from
+// the authorizer's context and replaces any header of the same name the
+// caller sent, so the caller cannot forge them.
+const (
+	HeaderSub       = "X-Authstack-Sub"
+	HeaderUsername  = "X-Authstack-Username"
+	HeaderPrincipal = "X-Authstack-Principal" // user or machine
+	HeaderClientID  = "X-Authstack-Client-Id"
+	HeaderTokenUse  = "X-Authstack-Token-Use"
+	HeaderGroups    = "X-Authstack-Groups" // JSON array
+	HeaderScopes    = "X-Authstack-Scopes" // JSON array
+)
+
+// ProxyRequestParameters are the proxy route's integration request
+// parameters: the path, the identity headers from the authorizer's
+// context, and the caller's credentials replaced by "-" (Authorization,
+// which held the Cognito token, and Cookie), so the upstream never receives
+// a token it could replay.
+// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration-requestParameters.html
+func ProxyRequestParameters() *map[string]*string {
+	return &map[string]*string{
+		"integration.request.path.proxy":                jsii.String("method.request.path.proxy"),
+		"integration.request.header.Authorization":      jsii.String("'-'"),
+		"integration.request.header.Cookie":             jsii.String("'-'"),
+		"integration.request.header." + HeaderSub:       jsii.String("context.authorizer.sub"),
+		"integration.request.header." + HeaderUsername:  jsii.String("context.authorizer.username"),
+		"integration.request.header." + HeaderPrincipal: jsii.String("context.authorizer.principal"),
+		"integration.request.header." + HeaderClientID:  jsii.String("context.authorizer.clientId"),
+		"integration.request.header." + HeaderTokenUse:  jsii.String("context.authorizer.tokenUse"),
+		"integration.request.header." + HeaderGroups:    jsii.String("context.authorizer.groups"),
+		"integration.request.header." + HeaderScopes:    jsii.String("context.authorizer.scopes"),
+	}
 }
 
 // NewAPI creates the API. It panics with a message naming the prop when
@@ -138,6 +184,9 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		// (or from an AWS endpoint override: jwtverify.KeySetURL).
 		deployed[contract.EnvJWKSURL] = props.JwksUrl
 	}
+	if props.HostedUiBaseUrl != nil {
+		deployed[contract.EnvHostedUIURL] = props.HostedUiBaseUrl
+	}
 	fn := func(cid, entry, description string, env contract.Env) *gofunction.GoFunction {
 		vars := map[string]*string{}
 		for k, v := range env.Vars {
@@ -155,6 +204,8 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	a.Handler = fn("Handler", "functions/api", "API integration: identity routes and logout", handlerEnv)
 	a.grant(a.Authorizer, "dynamodb:BatchGetItem")
 	a.grant(a.Handler, "dynamodb:PutItem", "dynamodb:UpdateItem")
+	// Logout ends the user's Cognito sessions, in this pool only.
+	props.UserPool.Grant(a.Handler.Role, jsii.String("cognito-idp:AdminUserGlobalSignOut"))
 
 	accessLogs := logs.NewLogGroup(a, jsii.String("AccessLogs"), &logs.LogGroupProps{
 		EncryptionKey: logKey, Retention: retention, RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -162,6 +213,16 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	stage := props.StageName
 	if stage == nil {
 		stage = jsii.String("v1")
+	}
+	var clientCert *string
+	if props.UpstreamURL != "" {
+		// The upstream verifies this certificate to know a request came
+		// through this API (and its authorizer), not around it.
+		// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html
+		a.UpstreamCertificate = apigw.NewCfnClientCertificate(a, jsii.String("UpstreamCertificate"), &apigw.CfnClientCertificateProps{
+			Description: jsii.String("Presented to the upstream of the /proxy route of " + *awscdk.Stack_Of(a).StackName()),
+		})
+		clientCert = a.UpstreamCertificate.Ref()
 	}
 	a.RestApi = apigw.NewRestApi(a, jsii.String("Resource"), &apigw.RestApiProps{
 		Description:    jsii.String("authstack API of " + *awscdk.Stack_Of(a).StackName()),
@@ -176,6 +237,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 				Status: jsii.Bool(true), User: jsii.Bool(true),
 			}),
 			LoggingLevel:         apigw.MethodLoggingLevel_ERROR,
+			ClientCertificateId:  clientCert,
 			ThrottlingRateLimit:  orNumber(props.ThrottlingRateLimit, 50),
 			ThrottlingBurstLimit: orNumber(props.ThrottlingBurstLimit, 100),
 		},
@@ -228,9 +290,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		proxy := root.AddResource(jsii.String("proxy"), nil).AddResource(jsii.String("{proxy+}"), nil)
 		methods = append(methods, proxy.AddMethod(jsii.String("ANY"), apigw.NewHttpIntegration(jsii.String(props.UpstreamURL+"/{proxy}"), &apigw.HttpIntegrationProps{
 			HttpMethod: jsii.String("ANY"),
-			Options: &apigw.IntegrationOptions{RequestParameters: &map[string]*string{
-				"integration.request.path.proxy": jsii.String("method.request.path.proxy"),
-			}},
+			Options:    &apigw.IntegrationOptions{RequestParameters: ProxyRequestParameters()},
 		}), &apigw.MethodOptions{Authorizer: auth, AuthorizationType: apigw.AuthorizationType_CUSTOM, RequestValidator: validator,
 			RequestParameters: &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}}))
 	}
@@ -300,7 +360,7 @@ func (p *APIProps) environments(ttl awscdk.Duration) (contract.Env, contract.Env
 		ttlSeconds = int(*ttl.ToSeconds(nil))
 	}
 	auth := contract.AuthorizerEnv(string(rulesJSON), len(p.ClientIds), jwks)
-	handler := contract.APIHandlerEnv(p.AdminGroup, ttlSeconds, len(p.ClientIds), jwks)
+	handler := contract.APIHandlerEnv(p.AdminGroup, ttlSeconds, len(p.ClientIds), jwks, p.HostedUiBaseUrl != nil)
 	if p.JwksUrl != nil && jwks == "" {
 		for _, e := range []contract.Env{auth, handler} {
 			e.Deployed[contract.EnvJWKSURL] = contract.MaxIssuerLen + len("/.well-known/jwks.json")
@@ -315,6 +375,9 @@ func (p *APIProps) validate() error {
 	}
 	if len(p.ClientIds) == 0 {
 		return fmt.Errorf("ClientIds: at least one client is required")
+	}
+	if p.UserPool == nil {
+		return fmt.Errorf("UserPool is required (logout ends its users' sessions)")
 	}
 	if len(p.Rules) == 0 {
 		return fmt.Errorf("Rules are required (without them the authorizer allows nothing)")

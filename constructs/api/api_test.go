@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/api"
@@ -26,7 +27,8 @@ func newAPI(t *testing.T, mutate func(*api.APIProps)) awscdk.Stack {
 	stack := cdktest.NewStack(t)
 	props := &api.APIProps{
 		Issuer: jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"), ClientIds: *jsii.Strings("c1", "c2"),
-		Rules: testRules, AdminGroup: "admin", UpstreamURL: "https://backend.example.com",
+		UserPool: cognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("eu-west-1_x")),
+		Rules:    testRules, AdminGroup: "admin", UpstreamURL: "https://backend.example.com",
 	}
 	if mutate != nil {
 		mutate(props)
@@ -59,12 +61,35 @@ func TestRoutesAuthorizerAndDenyList(t *testing.T) {
 	if open != 1 || custom != 5 {
 		t.Errorf("methods: %d open, %d custom; want 1 open (/guest) and 5 behind the authorizer", open, custom)
 	}
-	// AND the proxy forwards to the upstream
+	// AND the proxy forwards to the upstream without the caller's token or
+	// cookies, with the verified identity in headers the caller cannot set
 	if err := cdktest.Has(tpl, "AWS::ApiGateway::Method", map[string]interface{}{
-		"HttpMethod":  "ANY",
-		"Integration": assertions.Match_ObjectLike(&map[string]interface{}{"Type": "HTTP_PROXY", "Uri": "https://backend.example.com/{proxy}"}),
+		"HttpMethod": "ANY",
+		"Integration": assertions.Match_ObjectLike(&map[string]interface{}{"Type": "HTTP_PROXY", "Uri": "https://backend.example.com/{proxy}",
+			"RequestParameters": map[string]interface{}{
+				"integration.request.path.proxy":                   "method.request.path.proxy",
+				"integration.request.header.Authorization":         "'-'",
+				"integration.request.header.Cookie":                "'-'",
+				"integration.request.header.X-Authstack-Sub":       "context.authorizer.sub",
+				"integration.request.header.X-Authstack-Username":  "context.authorizer.username",
+				"integration.request.header.X-Authstack-Principal": "context.authorizer.principal",
+				"integration.request.header.X-Authstack-Client-Id": "context.authorizer.clientId",
+				"integration.request.header.X-Authstack-Token-Use": "context.authorizer.tokenUse",
+				"integration.request.header.X-Authstack-Groups":    "context.authorizer.groups",
+				"integration.request.header.X-Authstack-Scopes":    "context.authorizer.scopes",
+			}}),
 	}); err != nil {
 		t.Error(err)
+	}
+	// AND API Gateway presents a client certificate the upstream can verify
+	tpl.ResourceCountIs(jsii.String("AWS::ApiGateway::ClientCertificate"), jsii.Number(1))
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Stage", map[string]interface{}{"ClientCertificateId": map[string]interface{}{"Ref": assertions.Match_AnyValue()}}); err != nil {
+		t.Error(err)
+	}
+	// AND logout may end sessions in this pool only
+	lb, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil))
+	if !strings.Contains(string(lb), `"cognito-idp:AdminUserGlobalSignOut"`) || !strings.Contains(string(lb), `userpool/eu-west-1_x`) {
+		t.Errorf("logout grant: %s", lb)
 	}
 	// AND the deny-list expires items, has PITR and deletion protection
 	if err := cdktest.Has(tpl, "AWS::DynamoDB::Table", map[string]interface{}{
@@ -119,6 +144,7 @@ func TestInvalidProps(t *testing.T) {
 	}{
 		{func(p *api.APIProps) { p.Issuer = nil }, "Issuer is required"},
 		{func(p *api.APIProps) { p.ClientIds = nil }, "ClientIds"},
+		{func(p *api.APIProps) { p.UserPool = nil }, "UserPool is required"},
 		{func(p *api.APIProps) { p.Rules = nil }, "Rules are required"},
 		{func(p *api.APIProps) { p.Rules = []rules.Rule{{Method: "GET", Path: "nope"}} }, "Rules: rules[0]"},
 		{func(p *api.APIProps) { p.AdminGroup = "" }, "AdminGroup is required"},

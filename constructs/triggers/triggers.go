@@ -65,11 +65,12 @@ type TriggersProps struct {
 	Environment string
 	// Production hides the environment name in messages. Default: false.
 	Production bool
-	// EmailSendingAccount is how the pool sends email (UserPool's
-	// EmailSendingAccount): with "DEVELOPER" (SES) the custom message
-	// trigger brands emails; with "COGNITO_DEFAULT" it may not return email
-	// fields at all (Cognito answers InvalidLambdaResponseException).
-	// Default: "COGNITO_DEFAULT".
+	// EmailSendingAccount is how the pool sends email: with "DEVELOPER"
+	// (SES) the custom message trigger brands emails; with
+	// "COGNITO_DEFAULT" it may not return email fields at all (Cognito
+	// answers InvalidLambdaResponseException). A value that contradicts the
+	// pool's own EmailConfiguration is an error.
+	// Default: read from UserPool's EmailConfiguration.
 	EmailSendingAccount *string
 	// SmsEnabled says the pool sends SMS, whose texts the custom message
 	// trigger brands. Default: false.
@@ -236,6 +237,11 @@ func (p *TriggersProps) validate() error {
 	}
 	if a := p.emailSendingAccount(); a != contract.EmailCognitoDefault && a != contract.EmailDeveloper {
 		return fmt.Errorf("EmailSendingAccount: %q must be %s or %s", a, contract.EmailCognitoDefault, contract.EmailDeveloper)
+	} else if pool := poolSendingAccount(p.UserPool); p.EmailSendingAccount != nil && a != pool {
+		return fmt.Errorf("EmailSendingAccount: %q, but the user pool sends with %s (leave it unset to follow the pool)", a, pool)
+	}
+	if n := len(p.AppName) + len(p.Environment); n > contract.MaxBrandLength {
+		return fmt.Errorf("AppName and Environment: %d characters together; at most %d keep every SMS text within Cognito's 140", n, contract.MaxBrandLength)
 	}
 	// Lambda's 4 KB environment budget, checked as config.Validate checks it.
 	rules, _ := json.Marshal(p.TokenClaims)
@@ -246,6 +252,7 @@ func (p *TriggersProps) validate() error {
 		{"pre sign-up", contract.PreSignUpEnv(p.DenyDomains, p.AllowDomains)},
 		{"pre token generation", contract.PreTokenGenerationEnv(string(rules))},
 		{"custom message", contract.CustomMessageEnv(p.AppName, p.Environment, p.Production, p.emailSendingAccount())},
+		{"user migration", contract.MigrationEnv(migrationEndpoint(p.Migration))},
 	} {
 		if err := f.env.Check(f.name); err != nil {
 			return err
@@ -265,9 +272,30 @@ func (p *TriggersProps) validate() error {
 	return nil
 }
 
+// emailSendingAccount is the prop, else what the user pool's template says.
 func (p *TriggersProps) emailSendingAccount() string {
 	if p.EmailSendingAccount == nil {
-		return contract.EmailCognitoDefault
+		return poolSendingAccount(p.UserPool)
 	}
 	return *p.EmailSendingAccount
+}
+
+// poolSendingAccount reads EmailConfiguration.EmailSendingAccount from the
+// pool's template: DEVELOPER when it sends through SES, else COGNITO_DEFAULT.
+func poolSendingAccount(pool cognito.UserPool) string {
+	cfn, ok := pool.Node().DefaultChild().(cognito.CfnUserPool)
+	if !ok || cfn.EmailConfiguration() == nil {
+		return contract.EmailCognitoDefault
+	}
+	if ec, ok := awscdk.Stack_Of(pool).Resolve(cfn.EmailConfiguration()).(map[string]interface{}); ok && ec["emailSendingAccount"] == contract.EmailDeveloper {
+		return contract.EmailDeveloper
+	}
+	return contract.EmailCognitoDefault
+}
+
+func migrationEndpoint(m *Migration) string {
+	if m == nil {
+		return ""
+	}
+	return m.Endpoint
 }

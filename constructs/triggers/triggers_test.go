@@ -106,7 +106,11 @@ func TestCustomMessageFollowsTheSendingAccount(t *testing.T) {
 		mutate  func(*triggers.TriggersProps)
 		account string // "" when no custom message trigger is expected
 	}{
-		{"SES", func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("DEVELOPER") }, "DEVELOPER"},
+		{"SES, read from the pool", func(p *triggers.TriggersProps) {
+			p.UserPool = cognito.NewUserPool(awscdk.Stack_Of(p.UserPool), jsii.String("SesPool"), &cognito.UserPoolProps{
+				Email: cognito.UserPoolEmail_WithSES(&cognito.UserPoolSESOptions{FromEmail: jsii.String("no-reply@example.com")}),
+			})
+		}, "DEVELOPER"},
 		{"SMS only", func(p *triggers.TriggersProps) { p.SmsEnabled = jsii.Bool(true) }, "COGNITO_DEFAULT"},
 		{"neither", nil, ""},
 	}
@@ -173,6 +177,13 @@ func TestInvalidProps(t *testing.T) {
 		{func(p *triggers.TriggersProps) { p.MemorySize = jsii.Number(64) }, "MemorySize: 64"},
 		{func(p *triggers.TriggersProps) { p.UserEvents = nil }, "UserEvents is required"},
 		{func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("SES") }, `EmailSendingAccount: "SES"`},
+		// The pool sends with Cognito's default sender: DEVELOPER would make every message fail.
+		{func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("DEVELOPER") }, `EmailSendingAccount: "DEVELOPER", but the user pool sends with COGNITO_DEFAULT`},
+		{func(p *triggers.TriggersProps) { p.AppName = strings.Repeat("a", 61) }, "AppName and Environment: 65 characters together"},
+		{func(p *triggers.TriggersProps) {
+			p.Migration = &triggers.Migration{Endpoint: "https://legacy.example.com/" + strings.Repeat("x", 4000),
+				Secret: secretsmanager.Secret_FromSecretCompleteArn(p.UserPool, jsii.String("S"), jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf"))}
+		}, "the user migration function's environment needs up to"},
 		// Lambda's 4 KB environment budget: 300 domains of 20 characters overflow it.
 		{func(p *triggers.TriggersProps) { p.DenyDomains = manyDomains(300) }, "the pre sign-up function's environment needs up to"},
 	}

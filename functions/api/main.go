@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -20,16 +19,16 @@ import (
 func main() {
 	cfg, err := awsenv.Config(context.Background(), os.Getenv, "DYNAMODB")
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	idpCfg, err := awsenv.Config(context.Background(), os.Getenv, "COGNITO_IDENTITY_PROVIDER")
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	list := &denylist.List{Client: dynamodb.NewFromConfig(cfg), Table: os.Getenv(contract.EnvDenyListTable)}
 	h, err := apihandler.FromEnv(os.Getenv, list, cip.NewFromConfig(idpCfg), &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	lambda.Start(h.Handle)
 }

@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -20,12 +19,12 @@ import (
 func main() {
 	cfg, err := awsenv.Config(context.Background(), os.Getenv, "DYNAMODB")
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	list := &denylist.List{Client: dynamodb.NewFromConfig(cfg), Table: os.Getenv(contract.EnvDenyListTable)}
 	h, err := authorizer.FromEnv(os.Getenv, list, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	// Fetch the signing keys while Lambda finishes init; the first request
 	// waits for this fetch instead of starting its own.

@@ -2,7 +2,6 @@
 package main
 
 import (
-	"log"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -14,7 +13,7 @@ import (
 func main() {
 	r, err := custommessage.FromEnv(os.Getenv, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	lambda.Start(r.Handle)
 }

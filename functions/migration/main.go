@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -17,11 +16,11 @@ import (
 func main() {
 	cfg, err := awsenv.Config(context.Background(), os.Getenv, "SECRETS_MANAGER")
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	h, err := migration.FromEnv(os.Getenv, secretsmanager.NewFromConfig(cfg), &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	lambda.Start(h.Handle)
 }

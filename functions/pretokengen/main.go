@@ -3,7 +3,6 @@
 package main
 
 import (
-	"log"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -15,7 +14,7 @@ import (
 func main() {
 	h, err := tokenclaims.FromEnv(os.Getenv, &telemetry.Metrics{})
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	lambda.Start(h.Handle)
 }

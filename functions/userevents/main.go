@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -19,18 +18,18 @@ import (
 func main() {
 	cfg, err := awsenv.Config(context.Background(), os.Getenv, "SNS")
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	// The Publisher retries within the trigger's time budget itself.
 	client := sns.NewFromConfig(cfg, func(o *sns.Options) { o.RetryMaxAttempts = 1 })
 	ddbCfg, err := awsenv.Config(context.Background(), os.Getenv, "DYNAMODB")
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	ids := dynamodb.NewFromConfig(ddbCfg, func(o *dynamodb.Options) { o.RetryMaxAttempts = 2 })
 	p, err := userevent.FromEnv(os.Getenv, client, ids, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
-		log.Fatal(err)
+		telemetry.Fatal(err)
 	}
 	lambda.Start(p.Handle)
 }

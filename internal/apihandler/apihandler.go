@@ -1,10 +1,16 @@
 // Package apihandler is the API's Lambda integration: JSON answers for the
 // guest, user, client and users/{id} routes (with the caller's identity as
-// the authorizer saw it), and POST /auth/logout, which ends the caller's
-// session for real: the session and the user's sign-out time go to the
-// deny-list (so the authorizer refuses every token issued before), and the
-// refresh token is revoked in Cognito (RevokeToken, or GlobalSignOut when no
-// refresh token is given). Logout is idempotent.
+// the authorizer saw it), and POST /auth/logout, which ends the user's
+// sessions for real: the session and the user's sign-out time go to the
+// deny-list (so the authorizer refuses every token issued before, at once),
+// then Cognito ends every session of the user (AdminUserGlobalSignOut:
+// their refresh tokens stop working; a refresh token in the body is also
+// revoked with RevokeToken). When Cognito refuses, the answer says so (502,
+// counted as LogoutsIncomplete), never "Signed out". Logout is idempotent.
+//
+// GlobalSignOut is not used: it needs the aws.cognito.signin.user.admin
+// scope on the access token, which the app clients do not grant.
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html
 package apihandler
 
 import (
@@ -14,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +40,7 @@ import (
 // Cognito is the part of the Cognito user-pools client logout uses.
 type Cognito interface {
 	RevokeToken(ctx context.Context, in *cip.RevokeTokenInput, opts ...func(*cip.Options)) (*cip.RevokeTokenOutput, error)
-	GlobalSignOut(ctx context.Context, in *cip.GlobalSignOutInput, opts ...func(*cip.Options)) (*cip.GlobalSignOutOutput, error)
+	AdminUserGlobalSignOut(ctx context.Context, in *cip.AdminUserGlobalSignOutInput, opts ...func(*cip.Options)) (*cip.AdminUserGlobalSignOutOutput, error)
 }
 
 // Revoker records a sign-out (*denylist.List).
@@ -43,23 +50,30 @@ type Revoker interface {
 
 // Handler serves the API. It is safe for concurrent use.
 type Handler struct {
-	Verifier   *jwtverify.Verifier
-	DenyList   Revoker
-	Cognito    Cognito
-	AdminGroup string
-	Metrics    *telemetry.Metrics
-	Log        *slog.Logger
-	Now        func() time.Time
+	// UserPoolID is the pool whose users sign out (from the issuer).
+	UserPoolID string
+	// HostedUIURL is the hosted UI's base URL; logout answers name its
+	// /logout endpoint, where the browser must go to end managed login's
+	// session cookie. Default: none.
+	HostedUIURL string
+	Verifier    *jwtverify.Verifier
+	DenyList    Revoker
+	Cognito     Cognito
+	AdminGroup  string
+	Metrics     *telemetry.Metrics
+	Log         *slog.Logger
+	Now         func() time.Time
 }
 
 // Identity is the caller as the authorizer saw it.
 type Identity struct {
-	Sub      string   `json:"sub"`
-	Username string   `json:"username,omitempty"`
-	Groups   []string `json:"groups"`
-	Scopes   []string `json:"scopes"`
-	TokenUse string   `json:"tokenUse,omitempty"`
-	ClientID string   `json:"clientId,omitempty"`
+	Sub       string   `json:"sub"`
+	Principal string   `json:"principal"` // user or machine
+	Username  string   `json:"username,omitempty"`
+	Groups    []string `json:"groups"`
+	Scopes    []string `json:"scopes"`
+	TokenUse  string   `json:"tokenUse,omitempty"`
+	ClientID  string   `json:"clientId,omitempty"`
 }
 
 // Response is every answer's body.
@@ -68,6 +82,13 @@ type Response struct {
 	Status   int       `json:"status"`
 	Identity *Identity `json:"identity,omitempty"`
 	UserID   string    `json:"userId,omitempty"`
+	// HostedUILogoutURL is managed login's logout endpoint for the caller's
+	// client (logout answers, when the hosted UI URL is known): send the
+	// browser there, adding &logout_uri= one of the client's sign-out URLs,
+	// or managed login's session cookie (valid up to an hour) signs the user
+	// in again without credentials.
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+	HostedUILogoutURL string `json:"hostedUiLogoutUrl,omitempty"`
 }
 
 // Handle routes a request by its resource template and method.
@@ -106,6 +127,9 @@ func (h *Handler) logout(ctx context.Context, req events.APIGatewayProxyRequest)
 		// authorizer refuses them before this point in any case.
 		return reply(http.StatusUnauthorized, Response{Message: "Unauthorized"})
 	}
+	if claims.Machine() {
+		return reply(http.StatusForbidden, Response{Message: "Forbidden: machine clients have no session to sign out of"})
+	}
 	var body struct {
 		RefreshToken string `json:"refreshToken"`
 	}
@@ -118,47 +142,50 @@ func (h *Handler) logout(ctx context.Context, req events.APIGatewayProxyRequest)
 	if h.Now != nil {
 		now = h.Now
 	}
-	// Deny-list first: from this moment the API refuses the session's tokens.
+	// Deny-list first: from this moment the API refuses the user's tokens.
 	if err := h.DenyList.Revoke(ctx, claims, now()); err != nil {
 		h.Log.ErrorContext(ctx, "logout: deny-list write failed", "error", err)
 		return reply(http.StatusServiceUnavailable, Response{Message: "Sign-out is unavailable; try again"})
 	}
-	if body.RefreshToken != "" {
-		_, err = h.Cognito.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(claims.ClientID), Token: aws.String(body.RefreshToken)})
-	} else {
-		_, err = h.Cognito.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(token)})
-	}
 	var notAuthorized *ciptypes.NotAuthorizedException
-	if err != nil && !errors.As(err, &notAuthorized) {
-		// Tokens are already refused by the API; a retry finishes Cognito's side.
-		h.Log.ErrorContext(ctx, "logout: Cognito revocation failed", "error", err)
-		return reply(http.StatusBadGateway, Response{Message: "Signed out of the API; revoking the refresh token failed, try again"})
+	if body.RefreshToken != "" {
+		_, err := h.Cognito.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(claims.ClientID), Token: aws.String(body.RefreshToken)})
+		if err != nil && !errors.As(err, &notAuthorized) {
+			// The global sign-out below ends this refresh token too.
+			h.Log.WarnContext(ctx, "logout: RevokeToken failed", "error", err)
+		}
+	}
+	_, err = h.Cognito.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: aws.String(h.UserPoolID), Username: aws.String(claims.Username)})
+	var gone *ciptypes.UserNotFoundException
+	if err != nil && !errors.As(err, &gone) {
+		// The API already refuses the tokens; Cognito's sessions live on.
+		h.Metrics.Count(telemetry.LogoutsIncomplete, 1)
+		h.Log.ErrorContext(ctx, "logout: Cognito did not end the sessions", "error", err)
+		return reply(http.StatusBadGateway, Response{Message: "Signed out of this API, whose tokens are now refused; " +
+			"Cognito did not end your sessions, so your refresh token may still get new tokens elsewhere: try again"})
 	}
 	h.Metrics.Count(telemetry.SignOuts, 1)
-	return reply(http.StatusOK, Response{Message: "Signed out"})
+	resp := Response{Message: "Signed out"}
+	if h.HostedUIURL != "" {
+		resp.HostedUILogoutURL = strings.TrimSuffix(h.HostedUIURL, "/") + "/logout?client_id=" + url.QueryEscape(claims.ClientID)
+	}
+	return reply(http.StatusOK, resp)
 }
 
-// identity reads the authorizer's context; nil when there is none.
+// identity reads the authorizer's context (authorizer.Context); nil when
+// there is none or it is malformed.
 func identity(ctx map[string]interface{}) *Identity {
 	sub, _ := ctx["sub"].(string)
 	if sub == "" {
 		return nil
 	}
 	str := func(k string) string { s, _ := ctx[k].(string); return s }
-	return &Identity{
-		Sub: sub, Username: str("username"), TokenUse: str("tokenUse"), ClientID: str("clientId"),
-		Groups: split(str("groups"), ","), Scopes: strings.Fields(str("scopes")),
+	id := &Identity{Sub: sub, Username: str("username"), TokenUse: str("tokenUse"), ClientID: str("clientId"), Principal: str("principal")}
+	if json.Unmarshal([]byte(str("groups")), &id.Groups) != nil || json.Unmarshal([]byte(str("scopes")), &id.Scopes) != nil ||
+		id.Groups == nil || id.Scopes == nil {
+		return nil
 	}
-}
-
-func split(s, sep string) []string {
-	out := []string{}
-	for _, f := range strings.Split(s, sep) {
-		if f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
+	return id
 }
 
 func header(h map[string]string, name string) string {
@@ -192,5 +219,8 @@ func FromEnv(getenv func(string) string, list *denylist.List, cognito Cognito, m
 		return nil, fmt.Errorf("apihandler: %s=%q must be a positive number of seconds", contract.EnvDenyListTTLSeconds, getenv(contract.EnvDenyListTTLSeconds))
 	}
 	list.TTL = time.Duration(secs) * time.Second
-	return &Handler{Verifier: v, DenyList: list, Cognito: cognito, AdminGroup: getenv(contract.EnvAdminGroup), Metrics: m, Log: log}, nil
+	return &Handler{
+		UserPoolID: v.Issuer[strings.LastIndexByte(v.Issuer, '/')+1:], HostedUIURL: getenv(contract.EnvHostedUIURL),
+		Verifier: v, DenyList: list, Cognito: cognito, AdminGroup: getenv(contract.EnvAdminGroup), Metrics: m, Log: log,
+	}, nil
 }

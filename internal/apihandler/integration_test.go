@@ -1,8 +1,11 @@
 package apihandler
 
 import (
+	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,11 +76,9 @@ func TestSignInCallLogoutDenied(t *testing.T) {
 	authz := &authorizer.Handler{Verifier: verifier, Revocations: list, Metrics: m, Log: log, Rules: []rules.Rule{
 		{Method: "GET", Path: "/user"}, {Method: "POST", Path: "/auth/logout"},
 	}}
-	// moto 5.2.5 implements no RevokeToken and answers GlobalSignOut with
-	// NotAuthorized for valid tokens, so Cognito's half of logout goes to a
-	// recorder here (unit tests cover both calls); all else is real.
-	cognito := &fakeCognito{}
-	api := &Handler{Verifier: verifier, DenyList: list, Cognito: cognito, AdminGroup: "admin", Metrics: m, Log: log}
+	// moto implements AdminUserGlobalSignOut (in every region) but no
+	// RevokeToken; logouts here send no refresh token, so only the former runs.
+	api := &Handler{UserPoolID: poolID, Verifier: verifier, DenyList: list, Cognito: idp, AdminGroup: "admin", Metrics: m, Log: log}
 	methodArn := "arn:aws:execute-api:eu-west-1:123456789012:abc/prod/GET/user"
 
 	// Signed in: the authorizer allows and the API answers with the identity.
@@ -89,11 +90,11 @@ func TestSignInCallLogoutDenied(t *testing.T) {
 	if got.StatusCode != 200 {
 		t.Fatalf("GET /user = %d %s", got.StatusCode, got.Body)
 	}
-	// Log out with the refresh token (RevokeToken), twice: idempotent.
+	// Log out, twice: idempotent.
 	refresh := aws.ToString(auth.AuthenticationResult.RefreshToken)
 	for i := 0; i < 2; i++ {
 		out, _ := api.Handle(ctx, events.APIGatewayProxyRequest{HTTPMethod: "POST", Resource: "/auth/logout",
-			Headers: map[string]string{"Authorization": "Bearer " + access}, Body: `{"refreshToken":"` + refresh + `"}`})
+			Headers: map[string]string{"Authorization": "Bearer " + access}})
 		if out.StatusCode != 200 {
 			t.Fatalf("logout %d = %d %s", i+1, out.StatusCode, out.Body)
 		}
@@ -102,8 +103,21 @@ func TestSignInCallLogoutDenied(t *testing.T) {
 	if _, err := authz.Handle(ctx, events.APIGatewayCustomAuthorizerRequest{AuthorizationToken: "Bearer " + access, MethodArn: methodArn}); err == nil || err.Error() != "Unauthorized" {
 		t.Fatalf("authorizer after logout: %v; want Unauthorized", err)
 	}
-	if cognito.revoked != 2 {
-		t.Errorf("RevokeToken called %d times; want once per logout", cognito.revoked)
+	// ... and Cognito ended the session: the refresh token no longer works.
+	_, err = idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: ciptypes.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": refresh}})
+	var na *ciptypes.NotAuthorizedException
+	if !errors.As(err, &na) {
+		t.Errorf("refresh after logout = %v; want NotAuthorizedException (AdminUserGlobalSignOut)", err)
+	}
+	// When Cognito refuses (here: a pool that does not exist), the answer is
+	// a 502 that says so, never "Signed out".
+	broken := *api
+	broken.UserPoolID = mototest.Region + "_DoesNotExist"
+	out, _ := broken.Handle(ctx, events.APIGatewayProxyRequest{HTTPMethod: "POST", Resource: "/auth/logout",
+		Headers: map[string]string{"Authorization": "Bearer " + access2(t, idp, clientID)}})
+	if out.StatusCode != 502 || strings.Contains(out.Body, `"Signed out"`) {
+		t.Errorf("logout Cognito refused = %d %s; want 502", out.StatusCode, out.Body)
 	}
 	// A new sign-in works again.
 	time.Sleep(1100 * time.Millisecond) // iat has a resolution of one second
@@ -115,4 +129,16 @@ func TestSignInCallLogoutDenied(t *testing.T) {
 	if _, err := authz.Handle(ctx, events.APIGatewayCustomAuthorizerRequest{AuthorizationToken: "Bearer " + aws.ToString(auth.AuthenticationResult.AccessToken), MethodArn: methodArn}); err != nil {
 		t.Errorf("a new sign-in after logout is refused: %v", err)
 	}
+}
+
+// access2 signs jane in again (a token the deny-list does not refuse yet:
+// iat has a resolution of one second).
+func access2(t *testing.T, idp *cip.Client, clientID string) string {
+	time.Sleep(1100 * time.Millisecond)
+	auth, err := idp.InitiateAuth(context.Background(), &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "jane@example.com", "PASSWORD": "Correct-Horse-9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(auth.AuthenticationResult.AccessToken)
 }

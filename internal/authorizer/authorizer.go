@@ -81,17 +81,39 @@ func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayCustomAuthoriz
 		return none, ErrUnauthorized
 	}
 
-	id := rules.Identity{Sub: claims.Subject, TokenUse: claims.TokenUse, Groups: claims.Groups, Scopes: claims.Scopes()}
-	resp := events.APIGatewayCustomAuthorizerResponse{
-		PrincipalID: claims.Subject,
-		Context: map[string]interface{}{
-			"sub": claims.Subject, "username": claims.User(), "groups": strings.Join(claims.Groups, ","),
-			"scopes": claims.Scope, "tokenUse": claims.TokenUse, "clientId": claims.Client(),
-		},
-	}
+	id := rules.Identity{Sub: claims.Subject, TokenUse: claims.TokenUse, Machine: claims.Machine(), Groups: claims.Groups, Scopes: claims.Scopes()}
+	resp := events.APIGatewayCustomAuthorizerResponse{PrincipalID: claims.Subject, Context: Context(claims)}
 	resp.PolicyDocument = Policy(base, rules.Resources(h.Rules, id))
 	h.Metrics.Count(telemetry.AuthorizerAllowed, 1)
 	return resp, nil
+}
+
+// Context is the identity the authorizer hands to the integrations
+// (API Gateway's $context.authorizer.*; values must be strings, numbers or
+// booleans). Lists are JSON arrays, never joined: a group name may contain
+// any separator.
+//
+//	sub, username, tokenUse, clientId  strings as in the token ("" when absent)
+//	principal                          "user" or "machine"
+//	groups, scopes                     JSON arrays of strings, e.g. ["admin","a,b"]
+func Context(c *jwtverify.Claims) map[string]interface{} {
+	groups, _ := json.Marshal(nonNil(c.Groups))
+	scopes, _ := json.Marshal(nonNil(c.Scopes()))
+	principal := rules.PrincipalUser
+	if c.Machine() {
+		principal = rules.PrincipalMachine
+	}
+	return map[string]interface{}{
+		"sub": c.Subject, "username": c.User(), "tokenUse": c.TokenUse, "clientId": c.Client(),
+		"principal": principal, "groups": string(groups), "scopes": string(scopes),
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // Policy allows execute-api:Invoke on base + each resource pattern, or

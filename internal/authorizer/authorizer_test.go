@@ -26,7 +26,7 @@ var now = time.Now()
 
 var apiRules = []rules.Rule{
 	{Method: "GET", Path: "/user", TokenUse: rules.UseAny},
-	{Method: "GET", Path: "/client", Scopes: []string{"api.example.com/client"}},
+	{Method: "GET", Path: "/client", Scopes: []string{"api.example.com/client"}, Principals: []string{rules.PrincipalMachine}},
 	{Method: "GET", Path: "/users/{id}", Groups: []string{"admin"}, Owner: "id"},
 	{Method: "POST", Path: "/auth/logout"},
 }
@@ -95,7 +95,8 @@ func TestOwnerAndAdmin(t *testing.T) {
 	if !allows(resp, "GET", "/users/"+jwttest.Sub) || allows(resp, "GET", "/users/someone-else") || allows(resp, "GET", "/client") {
 		t.Errorf("user policy = %+v", resp.PolicyDocument)
 	}
-	if resp.PrincipalID != jwttest.Sub || resp.Context["username"] != "jane" || resp.Context["groups"] != "app-user" {
+	if resp.PrincipalID != jwttest.Sub || resp.Context["username"] != "jane" || resp.Context["groups"] != `["app-user"]` ||
+		resp.Context["scopes"] != `["openid","email","profile"]` || resp.Context["principal"] != "user" {
 		t.Errorf("context = %v", resp.Context)
 	}
 	adminClaims := jwttest.AccessClaims(now)
@@ -193,5 +194,28 @@ func TestFromEnv(t *testing.T) {
 	env[contract.EnvIssuer] = "http://insecure"
 	if _, err := FromEnv(get, &memRevocations{}, nil, nil); err == nil {
 		t.Error("http issuer accepted")
+	}
+}
+
+// TestClientCredentialsTokenIsNotAUser: a machine client's access token, as
+// Cognito issues it for the client-credentials grant (no username; sub is
+// the client id), may call the machine route but no user route.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+func TestClientCredentialsTokenIsNotAUser(t *testing.T) {
+	h, _, _ := handler(t)
+	c := jwttest.AccessClaims(now)
+	delete(c, "username")
+	delete(c, "cognito:groups")
+	delete(c, "origin_jti")
+	c["sub"], c["scope"] = jwttest.ClientID, "api.example.com/client"
+	resp, err := h.Handle(context.Background(), request(jwttest.Sign(c, "kid-1", jwttest.Keys()[0]), "GET/user"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if allows(resp, "GET", "/user") || allows(resp, "POST", "/auth/logout") || allows(resp, "GET", "/users/"+jwttest.ClientID) {
+		t.Errorf("a client-credentials token got user routes: %+v", resp.PolicyDocument)
+	}
+	if !allows(resp, "GET", "/client") || resp.Context["principal"] != "machine" || resp.Context["groups"] != "[]" {
+		t.Errorf("machine route or context wrong: %+v %v", resp.PolicyDocument, resp.Context)
 	}
 }

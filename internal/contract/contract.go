@@ -24,6 +24,7 @@ const (
 	// API handler.
 	EnvAdminGroup         = "AUTHSTACK_ADMIN_GROUP"          // may read any user
 	EnvDenyListTTLSeconds = "AUTHSTACK_DENYLIST_TTL_SECONDS" // deny-list item lifetime
+	EnvHostedUIURL        = "AUTHSTACK_HOSTED_UI_URL"        // https:// base URL of managed login; optional
 
 	// Pre sign-up.
 	EnvDenyDomains  = "AUTHSTACK_DENY_DOMAINS"  // extra disposable domains, comma-separated

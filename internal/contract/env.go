@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -35,7 +36,14 @@ const (
 	// MaxSecretARNLen: a Secrets Manager secret name has at most 512
 	// characters, plus the ARN prefix and the 7-character random suffix.
 	MaxSecretARNLen = len("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:") + 512 + 7
+	// MaxHostedUIURLLen: https:// and a domain name of at most 253 characters.
+	MaxHostedUIURLLen = len("https://") + 253
 )
+
+// MaxBrandLength is the longest app name and environment name together
+// that keeps every custom message SMS text within Cognito's 140 characters
+// (the custommessage package's test proves its templates do).
+const MaxBrandLength = 64
 
 // Env is a function's environment as synth knows it: literal values, and
 // values CloudFormation fills in at deploy time (tokens), by their longest
@@ -67,8 +75,17 @@ func (e Env) Size() int {
 	for n, max := range e.Deployed {
 		all[n] = strings.Repeat("x", max)
 	}
-	b, _ := json.Marshal(all)
-	return len(b)
+	return jsonLen(all)
+}
+
+// jsonLen is the length of v in JSON without HTML escaping (json.Marshal
+// would write <, > and & as six bytes each).
+func jsonLen(v interface{}) int {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return buf.Len() - 1 // Encode adds a newline
 }
 
 // Check fails when the environment of function can exceed MaxEnvBytes,
@@ -84,8 +101,7 @@ func (e Env) Check(function string) error {
 	}
 	var items []item
 	for n, v := range e.Vars {
-		b, _ := json.Marshal(v)
-		items = append(items, item{n, len(n) + len(b)})
+		items = append(items, item{n, len(n) + jsonLen(v)})
 	}
 	for n, max := range e.Deployed {
 		items = append(items, item{n, len(n) + max + 2})
@@ -159,7 +175,12 @@ func AuthorizerEnv(rules string, clients int, jwksURL string) Env {
 	return verifierEnv(map[string]string{EnvRules: rules}, clients, jwksURL)
 }
 
-// APIHandlerEnv is the API handler's environment.
-func APIHandlerEnv(adminGroup string, denyListTTLSeconds int, clients int, jwksURL string) Env {
-	return verifierEnv(map[string]string{EnvAdminGroup: adminGroup, EnvDenyListTTLSeconds: strconv.Itoa(denyListTTLSeconds)}, clients, jwksURL)
+// APIHandlerEnv is the API handler's environment; hostedUI says whether
+// the hosted UI's base URL (deploy-time) is set.
+func APIHandlerEnv(adminGroup string, denyListTTLSeconds int, clients int, jwksURL string, hostedUI bool) Env {
+	e := verifierEnv(map[string]string{EnvAdminGroup: adminGroup, EnvDenyListTTLSeconds: strconv.Itoa(denyListTTLSeconds)}, clients, jwksURL)
+	if hostedUI {
+		e.Deployed[EnvHostedUIURL] = MaxHostedUIURLLen
+	}
+	return e
 }

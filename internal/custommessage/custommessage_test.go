@@ -131,6 +131,18 @@ func TestProductionHidesEnvironment(t *testing.T) {
 	}
 }
 
+func TestEveryBrandWithinTheContractFits(t *testing.T) {
+	// contract.MaxBrandLength is what constructs and config allow; every
+	// split of it between app and environment name must render every SMS
+	// text within 140 characters.
+	for app := 1; app < contract.MaxBrandLength; app += 7 {
+		b := Brand{AppName: strings.Repeat("a", app), Environment: strings.Repeat("e", contract.MaxBrandLength-app)}
+		if _, err := New(b, contract.EmailDeveloper, &telemetry.Metrics{W: io.Discard}, slog.New(slog.NewJSONHandler(io.Discard, nil))); err != nil {
+			t.Errorf("app %d + environment %d characters: %v", app, contract.MaxBrandLength-app, err)
+		}
+	}
+}
+
 func TestStartupChecks(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if _, err := New(Brand{AppName: "Shop"}, "SES", &telemetry.Metrics{W: io.Discard}, log); err == nil {

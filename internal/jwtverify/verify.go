@@ -97,6 +97,14 @@ func (c *Claims) User() string {
 	return c.CognitoUsername
 }
 
+// Machine reports whether the token is a machine client's
+// (client-credentials grant): an access token without a username, whose
+// sub is the client id. Every token of a signed-in user carries a username.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+func (c *Claims) Machine() bool {
+	return c.TokenUse == Access && c.Username == ""
+}
+
 // Scopes splits the scope claim.
 func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
 

@@ -5,14 +5,23 @@
 //
 //	{method: GET, path: /users/{id}, tokenUse: access, groups: [admin], owner: id}
 //
-// allows a caller whose access token's sub equals the {id} path parameter,
+// allows a user whose access token's sub equals the {id} path parameter,
 // or who is in the admin group. Scopes must all be present; groups are
-// any-of; with both groups and owner, either suffices.
+// any-of; with both groups and owner, either suffices. Principals say
+// whether users, machine clients (client-credentials tokens) or both may
+// call; users by default.
 //
 // The policy is computed from the caller's identity alone, listing every
 // resource the rules allow them, never from the request being authorized,
-// so API Gateway can cache it by token: a cached answer cannot allow a call
-// the rules would deny.
+// so API Gateway can cache it by token and reuse it for any route. Its
+// patterns use API Gateway's wildcard, which matches any run of
+// characters, '/' included; so Validate refuses a rule set in which a
+// pattern of one route could also match a request API Gateway routes to
+// another route whose rule admits less. For every rule set Validate
+// accepts, every caller, method and path API Gateway routes to a method
+// behind the authorizer: the policy allows => the rules allow (a property
+// test attacks it with adversarial paths).
+// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
 package rules
 
 import (
@@ -26,8 +35,22 @@ import (
 const (
 	UseAccess = "access"
 	UseID     = "id"
-	UseAny    = "any"
+	// UseAny is an ID token or a user's access token.
+	UseAny = "any"
 )
+
+// Principals a rule can admit.
+const (
+	// PrincipalUser is a person signed in to the user pool.
+	PrincipalUser = "user"
+	// PrincipalMachine is an app client with the client-credentials grant:
+	// an access token without a username, whose sub is the client id.
+	PrincipalMachine = "machine"
+)
+
+// Methods are the HTTP methods of API Gateway routes; ANY stands for all
+// of them.
+var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 // Rule is one access rule.
 type Rule struct {
@@ -36,8 +59,11 @@ type Rule struct {
 	// Path is the API Gateway resource path: literal segments, {param} or a
 	// final {param+}. Required.
 	Path string `json:"path" yaml:"path"`
-	// TokenUse the route requires: access, id or any. Default: access.
+	// TokenUse the route requires: access, id or any (an ID token or a
+	// user's access token). Default: access.
 	TokenUse string `json:"tokenUse,omitempty" yaml:"tokenUse"`
+	// Principals admitted: user, machine. Default: [user].
+	Principals []string `json:"principals,omitempty" yaml:"principals"`
 	// Scopes that must all be in the token's scope claim. Default: none.
 	Scopes []string `json:"scopes,omitempty" yaml:"scopes"`
 	// Groups, any one of which grants the route. Default: none.
@@ -51,22 +77,21 @@ type Rule struct {
 type Identity struct {
 	Sub      string
 	TokenUse string
-	Groups   []string
-	Scopes   []string
+	// Machine is true for a client-credentials token (no user).
+	Machine bool
+	Groups  []string
+	Scopes  []string
 }
 
 var (
-	methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}
 	segment = regexp.MustCompile(`^([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\+?\})$`)
 	// safeSub is what a sub may look like to be put in a resource ARN.
 	safeSub = regexp.MustCompile(`^[A-Za-z0-9-]{1,128}$`)
 )
 
-// Validate checks a rule set. Besides each rule's syntax, it rejects a set
-// where one rule's policy pattern would also cover another rule's route
-// (API Gateway policy wildcards span '/', so GET/users/* covers
-// /users/{id}/secrets): such a policy could allow the other route to a
-// caller its own rule refuses.
+// Validate checks a rule set: each rule's syntax, one rule per route, and
+// that no rule's policy pattern can reach a request API Gateway routes to
+// another route whose rule admits less (the error names both rules).
 func Validate(rs []Rule) error {
 	for i, r := range rs {
 		if err := r.validate(); err != nil {
@@ -74,42 +99,46 @@ func Validate(rs []Rule) error {
 		}
 	}
 	for i, a := range rs {
+		for j, b := range rs[:i] {
+			if canonical(a.Path) == canonical(b.Path) && a.Method == b.Method {
+				return fmt.Errorf("rules[%d] and rules[%d] are both %s %s: one rule per route", j, i, a.Method, a.Path)
+			}
+		}
+	}
+	for i, a := range rs {
 		for j, b := range rs {
-			if a.Path == b.Path {
+			if i == j || b.admitsAllOf(a) {
 				continue
 			}
-			method := b.Method
-			if method == "ANY" {
-				method = "GET"
-			}
-			if Match(a.pattern(""), method, sample(b.Path)) {
-				return fmt.Errorf("rules[%d] (%s %s) would also allow rules[%d]'s route %s in API Gateway's wildcard policies; give the routes distinct prefixes", i, a.Method, a.Path, j, b.Path)
+			for _, p := range a.shapes() {
+				if p.reaches(rs, b) {
+					return fmt.Errorf("rules[%d] (%s %s) would also allow rules[%d]'s route %s %s, whose rule admits less: "+
+						"API Gateway's policy wildcards span any characters, '/' included; give the routes distinct literal prefixes, or the same conditions",
+						i, a.Method, a.Path, j, b.Method, b.Path)
+				}
 			}
 		}
 	}
 	return nil
 }
 
-// sample is a concrete path of a template, every parameter "x".
-func sample(template string) string {
+// canonical names a path template's shape ({id} and {x} are the same resource).
+func canonical(template string) string {
 	segs := strings.Split(template, "/")
 	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
-			segs[i] = "x"
+		switch {
+		case strings.HasSuffix(s, "+}"):
+			segs[i] = "{+}"
+		case strings.HasPrefix(s, "{"):
+			segs[i] = "{}"
 		}
 	}
 	return strings.Join(segs, "/")
 }
 
-// Routable reports whether a concrete path is a route of some rule (API
-// Gateway only asks the authorizer about requests that reach a route).
-func Routable(rs []Rule, path string) bool {
-	return slices.ContainsFunc(rs, func(r Rule) bool { _, ok := bind(r.Path, path); return ok })
-}
-
 func (r Rule) validate() error {
-	if !slices.Contains(methods, r.Method) {
-		return fmt.Errorf("method %q must be one of %s", r.Method, strings.Join(methods, ", "))
+	if r.Method != "ANY" && !slices.Contains(Methods, r.Method) {
+		return fmt.Errorf("method %q must be one of %s or ANY", r.Method, strings.Join(Methods, ", "))
 	}
 	if !strings.HasPrefix(r.Path, "/") {
 		return fmt.Errorf("path %q must start with /", r.Path)
@@ -127,13 +156,25 @@ func (r Rule) validate() error {
 			return fmt.Errorf("greedy parameter %q must be the last segment", s)
 		}
 		if strings.HasPrefix(s, "{") {
-			params[strings.Trim(s, "{}+")] = true
+			name := strings.Trim(s, "{}+")
+			if params[name] {
+				return fmt.Errorf("parameter %q appears twice", name)
+			}
+			params[name] = true
 		}
 	}
 	switch r.TokenUse {
 	case "", UseAccess, UseID, UseAny:
 	default:
 		return fmt.Errorf("tokenUse %q must be access, id or any", r.TokenUse)
+	}
+	for _, p := range r.Principals {
+		if p != PrincipalUser && p != PrincipalMachine {
+			return fmt.Errorf("principal %q must be user or machine", p)
+		}
+	}
+	if r.admits(PrincipalMachine) && r.TokenUse == UseID && !r.admits(PrincipalUser) {
+		return fmt.Errorf("machine clients have no ID tokens: tokenUse id admits nobody")
 	}
 	if r.Owner != "" && !params[r.Owner] {
 		return fmt.Errorf("owner %q is not a parameter of the path", r.Owner)
@@ -144,21 +185,68 @@ func (r Rule) validate() error {
 	return nil
 }
 
+// admits reports whether the rule admits the principal kind.
+func (r Rule) admits(principal string) bool {
+	if len(r.Principals) == 0 {
+		return principal == PrincipalUser
+	}
+	return slices.Contains(r.Principals, principal)
+}
+
+// admitsAllOf reports whether r admits every identity a admits, whatever
+// the path: r has no group or owner condition, and asks no more than a of
+// the token and the principal.
+func (r Rule) admitsAllOf(a Rule) bool {
+	if len(r.Groups) > 0 || r.Owner != "" {
+		return false
+	}
+	for _, s := range r.Scopes {
+		if !slices.Contains(a.Scopes, s) {
+			return false
+		}
+	}
+	for _, p := range []string{PrincipalUser, PrincipalMachine} {
+		if a.admits(p) && !r.admits(p) {
+			return false
+		}
+	}
+	use, ause := r.tokenUse(), a.tokenUse()
+	return use == ause || use == UseAny && ause != UseAny && !(ause == UseAccess && a.admits(PrincipalMachine))
+}
+
+func (r Rule) tokenUse() string {
+	if r.TokenUse == "" {
+		return UseAccess
+	}
+	return r.TokenUse
+}
+
 // Resources returns the "METHOD/path" patterns (path parameters as *) of
 // every route the identity may call, ready to follow an
-// "arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/" prefix.
+// "arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/" prefix. ANY is written
+// out as every method, so no wildcard stands for the method.
 func Resources(rs []Rule, id Identity) []string {
 	var out []string
 	for _, r := range rs {
 		if p, ok := r.allows(id); ok {
-			out = append(out, p)
+			for _, m := range r.methods() {
+				out = append(out, m+p)
+			}
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// allows reports whether the rule lets id in and, if so, the resource pattern.
+func (r Rule) methods() []string {
+	if r.Method == "ANY" {
+		return Methods
+	}
+	return []string{r.Method}
+}
+
+// allows reports whether the rule lets id in and, if so, the resource
+// pattern after the method.
 func (r Rule) allows(id Identity) (string, bool) {
 	if !r.useAndScopes(id) {
 		return "", false
@@ -175,11 +263,19 @@ func (r Rule) allows(id Identity) (string, bool) {
 }
 
 func (r Rule) useAndScopes(id Identity) bool {
-	use := r.TokenUse
-	if use == "" {
-		use = UseAccess
+	principal := PrincipalUser
+	if id.Machine {
+		principal = PrincipalMachine
 	}
-	if use != UseAny && id.TokenUse != use {
+	if !r.admits(principal) {
+		return false
+	}
+	switch use := r.tokenUse(); {
+	case use == UseAny && id.Machine:
+		return false // any = an ID token or a user's access token
+	case use != UseAny && id.TokenUse != use:
+		return false
+	case use == UseAny && id.TokenUse != UseAccess && id.TokenUse != UseID:
 		return false
 	}
 	for _, s := range r.Scopes {
@@ -194,13 +290,9 @@ func (r Rule) inGroup(id Identity) bool {
 	return slices.ContainsFunc(r.Groups, func(g string) bool { return slices.Contains(id.Groups, g) })
 }
 
-// pattern renders METHOD/path with parameters as *, the owner parameter (if
-// sub is given) as the sub itself.
+// pattern renders /path with parameters as *, the owner parameter (if sub
+// is given) as the sub itself.
 func (r Rule) pattern(sub string) string {
-	method := r.Method
-	if method == "ANY" {
-		method = "*"
-	}
 	segs := strings.Split(strings.TrimPrefix(r.Path, "/"), "/")
 	for i, s := range segs {
 		if strings.HasPrefix(s, "{") {
@@ -211,7 +303,7 @@ func (r Rule) pattern(sub string) string {
 			}
 		}
 	}
-	return method + "/" + strings.Join(segs, "/")
+	return "/" + strings.Join(segs, "/")
 }
 
 // Match reports whether a concrete request (method, path with values) falls
@@ -239,56 +331,87 @@ func wildcard(p, s string) bool {
 	return len(s) == 0
 }
 
-// Allowed is the rules' direct answer for a concrete request, evaluated
-// without building a policy; tests use it as the oracle that the policy
-// from Resources never allows more.
-func Allowed(rs []Rule, id Identity, method, path string) bool {
-	for _, r := range rs {
-		if r.Method != "ANY" && r.Method != method {
+// Route is the rule of the route API Gateway sends method and path to, as
+// REST APIs select a resource: segment by segment, a literal before a
+// {param} before a greedy {param+}; on the resource, the method before ANY.
+// It reports false for requests no route takes (API Gateway answers those
+// itself; the authorizer is not asked).
+// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html#setup-method-resources
+func Route(rs []Rule, method, path string) (Rule, map[string]string, bool) {
+	best, bestRank := -1, ""
+	var bestParams map[string]string
+	for i, r := range rs {
+		params, rank, ok := bind(r.Path, path)
+		if !ok || r.Method != method && r.Method != "ANY" {
 			continue
 		}
-		params, ok := bind(r.Path, path)
-		if !ok || !r.useAndScopes(id) {
-			continue
-		}
-		switch {
-		case r.inGroup(id):
-			return true
-		case r.Owner != "":
-			if params[r.Owner] == id.Sub {
-				return true
-			}
-		case len(r.Groups) == 0:
-			return true
+		// A higher rank is more specific; the exact method beats ANY.
+		rank += map[bool]string{true: "1", false: "0"}[r.Method == method]
+		if best < 0 || rank > bestRank {
+			best, bestRank, bestParams = i, rank, params
 		}
 	}
-	return false
+	if best < 0 {
+		return Rule{}, nil, false
+	}
+	return rs[best], bestParams, true
 }
 
-// bind matches a concrete path against a template and returns its parameters.
-func bind(template, path string) (map[string]string, bool) {
+// Allowed is the rules' direct answer for a concrete request: the rule of
+// the route API Gateway selects (Route) lets id in. Tests use it as the
+// oracle that the policy from Resources never allows more.
+func Allowed(rs []Rule, id Identity, method, path string) bool {
+	r, params, ok := Route(rs, method, path)
+	if !ok || !r.useAndScopes(id) {
+		return false
+	}
+	switch {
+	case r.inGroup(id):
+		return true
+	case r.Owner != "":
+		return params[r.Owner] == id.Sub
+	default:
+		return len(r.Groups) == 0
+	}
+}
+
+// Routable reports whether some route takes method and path.
+func Routable(rs []Rule, method, path string) bool {
+	_, _, ok := Route(rs, method, path)
+	return ok
+}
+
+// bind matches a concrete path against a template and returns its
+// parameters and a rank that orders matching templates by specificity
+// (per segment: 2 literal, 1 {param}, 0 {param+}).
+func bind(template, path string) (map[string]string, string, bool) {
 	ts := strings.Split(strings.TrimPrefix(template, "/"), "/")
 	ps := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	params := map[string]string{}
+	var rank strings.Builder
 	for i, t := range ts {
 		if strings.HasSuffix(t, "+}") {
-			if i >= len(ps) {
-				return nil, false
+			if i >= len(ps) || strings.Join(ps[i:], "") == "" {
+				return nil, "", false
 			}
 			params[strings.Trim(t, "{}+")] = strings.Join(ps[i:], "/")
-			return params, true
+			rank.WriteByte('0')
+			return params, rank.String(), true
 		}
 		if i >= len(ps) {
-			return nil, false
+			return nil, "", false
 		}
 		if strings.HasPrefix(t, "{") {
 			if ps[i] == "" {
-				return nil, false
+				return nil, "", false
 			}
 			params[strings.Trim(t, "{}")] = ps[i]
+			rank.WriteByte('1')
 		} else if t != ps[i] {
-			return nil, false
+			return nil, "", false
+		} else {
+			rank.WriteByte('2')
 		}
 	}
-	return params, len(ts) == len(ps)
+	return params, rank.String(), len(ts) == len(ps)
 }

@@ -9,6 +9,7 @@
 package telemetry
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -51,6 +52,9 @@ const (
 	AuthorizerDenied          = "AuthorizerDenied"     // tokens refused (401), by DimReason
 	AuthorizerFailures        = "AuthorizerFailures"   // JWKS or deny-list unreachable (fail closed), by DimReason
 	SignOuts                  = "SignOuts"             // logouts recorded
+	// LogoutsIncomplete are logouts Cognito refused to complete: the API
+	// refuses the tokens, but the user's Cognito sessions live on.
+	LogoutsIncomplete = "LogoutsIncomplete"
 )
 
 // Rejection reasons (DimReason values).
@@ -157,4 +161,16 @@ func (m *Metrics) level() string {
 		return l
 	}
 	return "INFO"
+}
+
+// Fatal ends a function that cannot start: it writes err as one JSON line
+// at level FATAL (which every log-level filter keeps; log.Fatal's plain
+// text would count as INFO and vanish at WARN and above) to os.Stderr, and
+// exits with status 1, which Lambda reports as Runtime.ExitError.
+func Fatal(err error) {
+	b, _ := json.Marshal(map[string]string{
+		KeyLevel: "FATAL", KeyTimestamp: time.Now().UTC().Format(time.RFC3339Nano), "msg": "start-up failed", "error": err.Error(),
+	})
+	os.Stderr.Write(append(b, '\n'))
+	os.Exit(1)
 }

@@ -3,6 +3,9 @@ package telemetry
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +95,27 @@ func TestLogLinesCarryWhatLambdaFiltersBy(t *testing.T) {
 		if !lambdaKeeps(t, line, "WARN") {
 			t.Errorf("Lambda drops %s at WARN", line)
 		}
+	}
+}
+
+func TestFatalIsKeptAtEveryLevel(t *testing.T) {
+	if os.Getenv("AUTHSTACK_TEST_FATAL") == "1" {
+		Fatal(errors.New("AUTHSTACK_ISSUER is missing"))
+		return
+	}
+	// GIVEN a function that cannot start, run in a child process
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFatalIsKeptAtEveryLevel$")
+	cmd.Env = append(os.Environ(), "AUTHSTACK_TEST_FATAL=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	// THEN it exits with status 1 and one JSON line Lambda keeps even at FATAL
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit = %v; want status 1", err)
+	}
+	line := bytes.TrimSpace(stderr.Bytes())
+	if !lambdaKeeps(t, line, "FATAL") || !bytes.Contains(line, []byte("AUTHSTACK_ISSUER is missing")) {
+		t.Errorf("start-up failure line %s is dropped at FATAL or lacks the reason", line)
 	}
 }

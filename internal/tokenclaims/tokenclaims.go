@@ -29,9 +29,14 @@ import (
 // this package copies from the request).
 // Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
 var ReservedClaims = []string{
-	"acr", "amr", "at_hash", "aud", "auth_time", "azp", "cid", "client_id", "device_key", "event_id", "exp", "iat",
+	"acr", "amr", "at_hash", "aud", "auth_time", "azp", "client_id", "device_key", "event_id", "exp", "iat",
 	"identities", "iss", "jti", "nbf", "nonce", "origin_jti", "scope", "sub", "token_use", "username", "version",
 }
+
+// ScalarOnlyClaims may not hold complex values (lists, objects) in the ID
+// token, so the roles claim (a list) cannot be one of them.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+var ScalarOnlyClaims = []string{"address", "email_verified", "phone_number_verified", "updated_at"}
 
 // ReservedPrefixes are the claim-name prefixes Cognito keeps for itself:
 // its own claims and developer-only attributes.
@@ -116,6 +121,9 @@ func (r Rules) Validate() error {
 			return fmt.Errorf("tokenclaims: claim %q cannot be added: it is empty or reserved by Cognito (%s, or a %s prefix)",
 				c, strings.Join(ReservedClaims, ", "), strings.Join(ReservedPrefixes, " or "))
 		}
+	}
+	if slices.Contains(ScalarOnlyClaims, r.RolesClaim) {
+		return fmt.Errorf("tokenclaims: rolesClaim %q cannot hold a list: Cognito allows only plain values in it", r.RolesClaim)
 	}
 	if _, dup := r.AttributeClaims[r.RolesClaim]; r.RolesClaim != "" && dup {
 		return fmt.Errorf("tokenclaims: claim %q is both an attribute claim and the roles claim", r.RolesClaim)

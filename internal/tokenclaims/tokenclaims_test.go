@@ -113,6 +113,9 @@ func TestRejects(t *testing.T) {
 		`{"rolesClaim":"cognito:preferred_role"}`,
 		`{"attributeClaims":{"cognito:anything":"email"}}`,
 		`{"attributeClaims":{"dev:custom:tier":"custom:tier"}}`,
+		// A list cannot go into claims Cognito keeps scalar
+		`{"rolesClaim":"address"}`,
+		`{"rolesClaim":"email_verified"}`,
 		// Scopes are space-separated in the token: no blanks, no quotes (RFC 6749 section 3.3)
 		`{"accessTokenScopes":["api/read write"]}`,
 		`{"accessTokenScopes":[""]}`,

@@ -8,6 +8,7 @@
 package userevent
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -214,6 +215,10 @@ type Publisher struct {
 	// IDs gives every attempt of one Cognito request the same event id.
 	// Default: none, ids from the 30-second window alone.
 	IDs IDs
+	// ClaimTimeout bounds claiming the id, so a slow table never costs the
+	// person their sign-in (the id then comes from the time window).
+	// Default: 300ms.
+	ClaimTimeout time.Duration
 	// Reserve is the time kept back from the invocation deadline so the
 	// trigger answers Cognito in time. Default: 500ms.
 	Reserve time.Duration
@@ -250,7 +255,10 @@ func (p *Publisher) Handle(ctx context.Context, raw json.RawMessage) (json.RawMe
 	}
 	if p.IDs != nil {
 		key := RequestKey(raw)
-		if id, err := p.IDs.Claim(ctx, key, claimedID(key, at), at); err == nil {
+		cctx, cancel := p.budget(ctx, cmp.Or(p.ClaimTimeout, 300*time.Millisecond))
+		id, err := p.IDs.Claim(cctx, key, claimedID(key, at), at)
+		cancel()
+		if err == nil {
 			ev.EventID = id
 		} else {
 			p.Log.WarnContext(ctx, "event id not claimed; using the time-window id", "eventType", ev.EventType, "error", err)
@@ -263,16 +271,26 @@ func (p *Publisher) Handle(ctx context.Context, raw json.RawMessage) (json.RawMe
 	return raw, nil
 }
 
-func (p *Publisher) publish(ctx context.Context, ev Event) error {
-	reserve := p.Reserve
-	if reserve == 0 {
-		reserve = 500 * time.Millisecond
-	}
+// budget is ctx ending Reserve before the invocation's deadline (if it has
+// one) and after at most limit (if > 0), so the trigger answers Cognito in
+// time whatever its calls do.
+func (p *Publisher) budget(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
 	if deadline, ok := ctx.Deadline(); ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-reserve))
-		defer cancel()
+		end := deadline.Add(-cmp.Or(p.Reserve, 500*time.Millisecond))
+		if limit > 0 && time.Until(end) > limit {
+			end = time.Now().Add(limit)
+		}
+		return context.WithDeadline(ctx, end)
 	}
+	if limit > 0 {
+		return context.WithTimeout(ctx, limit)
+	}
+	return context.WithCancel(ctx)
+}
+
+func (p *Publisher) publish(ctx context.Context, ev Event) error {
+	ctx, cancel := p.budget(ctx, 0)
+	defer cancel()
 	body, err := json.Marshal(ev)
 	if err != nil {
 		return err

@@ -168,6 +168,36 @@ func TestUnclaimableIDFallsBackAndStillPublishes(t *testing.T) {
 	}
 }
 
+// blockingIDs never answers until its context ends (a hung table).
+type blockingIDs struct{}
+
+func (blockingIDs) Claim(ctx context.Context, _, _ string, _ time.Time) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+func TestASlowClaimNeverCostsTheSignIn(t *testing.T) {
+	// GIVEN a hung event-id table and Cognito's 5-second invocation
+	f := &fakeSNS{}
+	p, _ := publisher(f)
+	p.IDs = blockingIDs{}
+	p.ClaimTimeout = 50 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	// WHEN the trigger runs
+	if _, err := p.Handle(ctx, testevents.Load(t, "reference/CognitoUserSignIn_PostAuthentication.json")); err != nil {
+		t.Fatal(err)
+	}
+	// THEN it gives up on the claim quickly and still publishes (the window id)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("Handle took %v with a hung table", took)
+	}
+	if len(f.calls) != 1 {
+		t.Errorf("published %d events; want 1", len(f.calls))
+	}
+}
+
 func TestSignInAttemptOfAnUnknownUser(t *testing.T) {
 	// GIVEN a pre authentication event for a user who does not exist, as
 	// Cognito sends it with PreventUserExistenceErrors (userNotFound: true)
