@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/authstack/authstack/internal/nag"
 )
 
 // GoFunctionProps configures a GoFunction.
@@ -48,6 +50,8 @@ type GoFunctionProps struct {
 	// LogKey encrypts the log group; it must allow CloudWatch Logs
 	// (kmskey.NewForLogs). Required.
 	LogKey kms.IKey
+	// Tracing turns on AWS X-Ray active tracing. Default: lambda.Tracing_DISABLED.
+	Tracing lambda.Tracing
 }
 
 // ContextArchitecture is the context key that sets the default
@@ -136,7 +140,13 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 		LoggingFormat:         lambda.LoggingFormat_JSON,
 		ApplicationLogLevelV2: level,
 		SystemLogLevelV2:      lambda.SystemLogLevel_WARN,
+		Tracing:               props.Tracing,
 	})
+	if props.Tracing == lambda.Tracing_ACTIVE {
+		nag.Suppress(f.Role, "AwsSolutions-IAM5",
+			"X-Ray's xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; the role may do nothing else on *.",
+			"Resource::*")
+	}
 	// Lambda's L2 makes the function depend on the role and its policy; the
 	// role is already referenced (cfn-lint W3005), the policy is what the
 	// function needs first (to write its logs), so depend on the policy alone.

@@ -54,6 +54,10 @@ type IdentityPoolProps struct {
 	// AccessLogsExpiration is how long S3 server access logs of the storage
 	// bucket are kept. Default: 90 days.
 	AccessLogsExpiration awscdk.Duration
+	// NoncurrentVersionExpiration is how long the storage bucket keeps an
+	// object version after it was overwritten or deleted (undo window).
+	// Default: 30 days.
+	NoncurrentVersionExpiration awscdk.Duration
 }
 
 // IdentityPool is an L3 construct around the identity pool and its storage.
@@ -110,7 +114,7 @@ func NewIdentityPool(scope constructs.Construct, id *string, props *IdentityPool
 	// provider list already Refs (cfn-lint W3005); drop the redundant list.
 	p.Pool.Node().DefaultChild().(awscdk.CfnResource).AddDeletionOverride(jsii.String("DependsOn"))
 
-	p.storage(props.AccessLogsExpiration)
+	p.storage(props.AccessLogsExpiration, props.NoncurrentVersionExpiration)
 	p.grantStorage(p.Pool.AuthenticatedRole(), true)
 	if guests {
 		p.grantStorage(p.Pool.UnauthenticatedRole(), false)
@@ -134,9 +138,12 @@ func (p *IdentityPool) AuthenticatedPrincipal() iam.IPrincipal {
 	}, jsii.String("sts:AssumeRoleWithWebIdentity"))
 }
 
-func (p *IdentityPool) storage(logsExpiration awscdk.Duration) {
+func (p *IdentityPool) storage(logsExpiration, noncurrent awscdk.Duration) {
 	if logsExpiration == nil {
 		logsExpiration = awscdk.Duration_Days(jsii.Number(90))
+	}
+	if noncurrent == nil {
+		noncurrent = awscdk.Duration_Days(jsii.Number(30))
 	}
 	p.AccessLogsBucket = s3.NewBucket(p, jsii.String("AccessLogs"), &s3.BucketProps{
 		// Server access logs can only be delivered to SSE-S3 buckets.
@@ -144,8 +151,13 @@ func (p *IdentityPool) storage(logsExpiration awscdk.Duration) {
 		BlockPublicAccess: s3.BlockPublicAccess_BLOCK_ALL(),
 		EnforceSSL:        jsii.Bool(true),
 		ObjectOwnership:   s3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		LifecycleRules:    &[]*s3.LifecycleRule{{Expiration: logsExpiration}},
-		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		// Versioned, so a deleted or overwritten log object stays a day.
+		Versioned: jsii.Bool(true),
+		LifecycleRules: &[]*s3.LifecycleRule{{
+			Expiration: logsExpiration, NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(1)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	nag.Suppress(p.AccessLogsBucket, "AwsSolutions-S1",
 		"This bucket is the server-access-log target of the storage bucket; logging it into itself would loop.")
@@ -160,7 +172,11 @@ func (p *IdentityPool) storage(logsExpiration awscdk.Duration) {
 		ObjectOwnership:        s3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		ServerAccessLogsBucket: p.AccessLogsBucket,
 		ServerAccessLogsPrefix: jsii.String("storage/"),
-		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN,
+		LifecycleRules: &[]*s3.LifecycleRule{{
+			NoncurrentVersionExpiration:         noncurrent,
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(7)),
+		}},
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 }
 

@@ -22,7 +22,10 @@ const minRSABits = 2048
 // JWKS fetches a JSON Web Key Set over HTTPS and caches its RSA signing
 // keys across invocations. An unknown kid triggers a refresh at most once
 // per RefreshInterval (so forged kids cannot make it hammer the issuer);
-// a failed fetch is retried after RetryInterval. It is safe for concurrent use.
+// a failed fetch is retried after RetryInterval; a set older than MaxAge is
+// refreshed on its next use, so a key Cognito withdraws stops verifying
+// (and Verifier drops the cached tokens it signed). It is safe for
+// concurrent use.
 //
 // Parsing and key handling use github.com/lestrrat-go/jwx/v3/jwk.
 type JWKS struct {
@@ -34,6 +37,10 @@ type JWKS struct {
 	RefreshInterval time.Duration
 	// RetryInterval is the least time between a failed fetch and the next. Default: 1s.
 	RetryInterval time.Duration
+	// MaxAge is how long a fetched set is used before it is fetched again
+	// on the next lookup; if that fetch fails, the old set stays in use.
+	// Default: 1 hour.
+	MaxAge time.Duration
 
 	mu        sync.RWMutex
 	keys      map[string]*rsa.PublicKey
@@ -41,21 +48,33 @@ type JWKS struct {
 	attempted time.Time // last fetch attempt
 }
 
-// Key returns the key with id kid, fetching the set when it is not known.
+// Key returns the key with id kid, fetching the set when it is not known
+// or older than MaxAge.
 func (j *JWKS) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+	maxAge := or(j.MaxAge, time.Hour)
 	j.mu.RLock()
 	k, ok := j.keys[kid]
+	fresh := time.Since(j.fetched) < maxAge
 	j.mu.RUnlock()
-	if ok {
+	if ok && fresh {
 		return k, nil
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if k, ok := j.keys[kid]; ok {
-		return k, nil
-	}
 	now := time.Now()
 	refresh, retry := or(j.RefreshInterval, 30*time.Second), or(j.RetryInterval, time.Second)
+	if k, ok := j.keys[kid]; ok {
+		if now.Sub(j.fetched) < maxAge || now.Sub(j.attempted) < retry {
+			return k, nil
+		}
+		if err := j.load(ctx, now); err != nil {
+			return k, nil // keep serving the old set while the issuer is unreachable
+		}
+		if k, ok := j.keys[kid]; ok {
+			return k, nil
+		}
+		return nil, fmt.Errorf("%w: kid %q was withdrawn from the key set", ErrUnknownKey, kid)
+	}
 	if j.keys != nil && now.Sub(j.fetched) < refresh {
 		return nil, fmt.Errorf("%w: kid %q (key set refreshed %s ago)", ErrUnknownKey, kid, now.Sub(j.fetched).Round(time.Millisecond))
 	}

@@ -5,12 +5,17 @@
 // alg "none" and HMAC algorithms, is rejected.
 //
 // JWKS handling uses a kept JOSE library (lestrrat-go/jwx); the per-request
-// path decodes with encoding/base64 and github.com/goccy/go-json (a faster
-// drop-in for encoding/json) into typed claims and
-// verifies with crypto/rsa, because measurement showed the libraries'
-// general parsing costs too much there (docs/BENCHMARKS.md). Verified tokens
-// are cached (bounded) so a token seen before skips the signature check but
-// never the time checks; revocation is checked by the caller every time.
+// path checks the base64url alphabet, decodes with encoding/base64 and
+// github.com/go-json-experiment/json (the encoding/json/v2 prototype:
+// memory-safe, exact member names, duplicate names refused) into typed
+// claims, and verifies with crypto/rsa, because measurement showed the
+// libraries' general parsing costs too much there (docs/BENCHMARKS.md).
+// Member names are matched exactly: a claim or header field we read that
+// appears twice, or in another letter case ("SUB", "Scope", "Kid"), makes
+// the token malformed. Verified tokens are cached (bounded) so a token seen
+// before skips the signature check but never the time checks, and never
+// outlives its signing key in the key set; revocation is checked by the
+// caller every time.
 //
 // Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
 package jwtverify
@@ -31,7 +36,8 @@ import (
 	"sync"
 	"time"
 
-	json "github.com/goccy/go-json"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/authstack/authstack/internal/contract"
 )
@@ -79,6 +85,91 @@ type Claims struct {
 	IssuedAt        int64    `json:"iat"`
 	NotBefore       int64    `json:"nbf"`
 	AuthTime        int64    `json:"auth_time"`
+
+	kid string         // the signing key's id
+	key *rsa.PublicKey // the key that verified the signature
+}
+
+// claimNames are the claims Verify reads.
+var claimNames = []string{"iss", "sub", "token_use", "client_id", "aud", "username", "cognito:username", "cognito:groups",
+	"scope", "jti", "origin_jti", "exp", "iat", "nbf", "auth_time"}
+
+// UnmarshalJSONFrom decodes the claims we read, exactly named; other
+// members are skipped unread.
+func (c *Claims) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeObject(dec, func(name string) (interface{}, bool) {
+		switch name {
+		case "iss":
+			return &c.Issuer, true
+		case "sub":
+			return &c.Subject, true
+		case "token_use":
+			return &c.TokenUse, true
+		case "client_id":
+			return &c.ClientID, true
+		case "aud":
+			return &c.Audience, true
+		case "username":
+			return &c.Username, true
+		case "cognito:username":
+			return &c.CognitoUsername, true
+		case "cognito:groups":
+			return &c.Groups, true
+		case "scope":
+			return &c.Scope, true
+		case "jti":
+			return &c.JTI, true
+		case "origin_jti":
+			return &c.OriginJTI, true
+		case "exp":
+			return &c.ExpiresAt, true
+		case "iat":
+			return &c.IssuedAt, true
+		case "nbf":
+			return &c.NotBefore, true
+		case "auth_time":
+			return &c.AuthTime, true
+		}
+		return nil, false
+	}, claimNames)
+}
+
+// decodeObject reads one JSON object: each member field() knows is decoded
+// into the pointer it returns; a member whose name differs only in letter
+// case (Unicode simple folding, as encoding/json v1 matched) from a name
+// in known is an error; others are skipped. The decoder refuses duplicate
+// names and invalid UTF-8 itself.
+func decodeObject(dec *jsontext.Decoder, field func(string) (interface{}, bool), known []string) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != '{' {
+		return errors.New("not a JSON object")
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		name := tok.String()
+		if dst, ok := field(name); ok {
+			if err := json.UnmarshalDecode(dec, dst); err != nil {
+				return fmt.Errorf("%q: %w", name, err)
+			}
+			continue
+		}
+		for _, k := range known {
+			if strings.EqualFold(name, k) {
+				return fmt.Errorf("member %q is %q in another letter case", name, k)
+			}
+		}
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+	}
+	_, err = dec.ReadToken()
+	return err
 }
 
 // Client is the app client the token was issued to.
@@ -147,6 +238,21 @@ type header struct {
 	Kid string `json:"kid"`
 }
 
+// UnmarshalJSONFrom decodes the header fields we read, exactly named.
+func (h *header) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeObject(dec, func(name string) (interface{}, bool) {
+		switch name {
+		case "alg":
+			return &h.Alg, true
+		case "kid":
+			return &h.Kid, true
+		}
+		return nil, false
+	}, headerNames)
+}
+
+var headerNames = []string{"alg", "kid"}
+
 // maxHeaders bounds the decoded-header cache; headers are attacker-chosen.
 const maxHeaders = 16
 
@@ -180,7 +286,12 @@ func (v *Verifier) Verify(ctx context.Context, token, use string) (*Claims, erro
 	}
 	t := now()
 	if c := v.cached(token); c != nil {
-		return c, v.checkTime(c, use, t)
+		// A cached token lives only as long as its signing key in the key
+		// set: a key withdrawn from the JWKS takes its tokens with it.
+		if k, err := v.Keys.Key(ctx, c.kid); err == nil && sameKey(k, c.key) {
+			return c, v.checkTime(c, use, t)
+		}
+		v.forget(token)
 	}
 	c, err := v.verify(ctx, token)
 	if err != nil {
@@ -217,6 +328,9 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !base64URL(token[dot1+1:dot2]) || !base64URL(token[dot2+1:]) {
+		return nil, fmt.Errorf("%w: a byte outside the base64url alphabet", ErrMalformed)
+	}
 	raw := []byte(token) // one copy, sliced for the digest and the decoders
 	var sigBuf [512]byte // RSA-4096 at most
 	if b64.DecodedLen(len(raw)-dot2-1) > len(sigBuf) {
@@ -239,6 +353,7 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
 	if err := json.Unmarshal(payload[:n], c); err != nil {
 		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
 	}
+	c.kid, c.key = header.Kid, key
 	if c.Issuer != v.Issuer {
 		return nil, fmt.Errorf("%w: %q", ErrIssuer, c.Issuer)
 	}
@@ -280,6 +395,16 @@ func (v *Verifier) cached(token string) *Claims {
 	return c
 }
 
+func sameKey(a, b *rsa.PublicKey) bool {
+	return a != nil && b != nil && a.E == b.E && a.N.Cmp(b.N) == 0
+}
+
+func (v *Verifier) forget(token string) {
+	v.mu.Lock()
+	delete(v.cache, token)
+	v.mu.Unlock()
+}
+
 // remember caches a verified token; when full, it drops expired entries,
 // then arbitrary ones (Go's map iteration order), so memory stays bounded.
 func (v *Verifier) remember(token string, c *Claims, t time.Time) {
@@ -312,9 +437,25 @@ func (v *Verifier) remember(token string, c *Claims, t time.Time) {
 // accepted encoding, so a token cannot be re-spelled.
 var b64 = base64.RawURLEncoding.Strict()
 
+// base64URL reports whether s holds only base64url characters (Go's
+// decoder skips '\r' and '\n' even in strict mode, which would give one
+// token many spellings).
+func base64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // decodeSegment base64url-decodes (no padding) a JWT segment and unmarshals
 // its JSON object into v.
 func decodeSegment(seg string, v interface{}) error {
+	if !base64URL(seg) {
+		return errors.New("a byte outside the base64url alphabet")
+	}
 	b, err := b64.DecodeString(seg)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/jwtverify/jwttest"
@@ -310,4 +313,112 @@ func TestKeySetURLNeedsAPoolIDInTheIssuer(t *testing.T) {
 			t.Errorf("KeySetURL(issuer %q) = %q; want an error", issuer, got)
 		}
 	}
+}
+
+// TestNamesAreExactAndUnique: the claims and header fields we read are
+// matched case-sensitively (RFC 7519 section 4: claim names are case
+// sensitive) and may appear once; a case variant or a duplicate of one is
+// a malformed token, whatever its position.
+func TestNamesAreExactAndUnique(t *testing.T) {
+	key := jwttest.Keys()[0]
+	good, _ := json.Marshal(jwttest.AccessClaims(now.Add(-time.Minute)))
+	payload := strings.TrimSuffix(string(good), "}")
+	cases := map[string]struct{ header, payload string }{
+		"duplicate sub":                 {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"sub":"someone-else"}`},
+		"duplicate scope":               {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"scope":"admin"}`},
+		"upper-case SUB":                {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"SUB":"x"}`},
+		"Scope in another case":         {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"Scope":"api/admin"}`},
+		"Cognito:Groups":                {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"Cognito:Groups":["admin"]}`},
+		"Unicode folding (long s) sub":  {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"ſub":"x"}`},
+		"Kelvin sign in token_use":      {`{"alg":"RS256","kid":"kid-1"}`, payload + `,"to\u212aen_use":"id"}`},
+		"header kid twice":              {`{"alg":"RS256","kid":"kid-1","kid":"kid-2"}`, string(good)},
+		"header KID":                    {`{"alg":"RS256","kid":"kid-1","KID":"kid-2"}`, string(good)},
+		"header Alg":                    {`{"alg":"RS256","Alg":"none","kid":"kid-1"}`, string(good)},
+		"number where a string belongs": {`{"alg":"RS256","kid":"kid-1"}`, strings.Replace(string(good), `"token_use":"access"`, `"token_use":1`, 1)},
+		"invalid UTF-8":                 {`{"alg":"RS256","kid":"kid-1"}`, payload + ",\"x\":\"\xff\"}"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			v := verifier(t)
+			_, err := v.Verify(context.Background(), jwttest.SignRaw(tc.header, tc.payload, key), Any)
+			if !errors.Is(err, ErrMalformed) {
+				t.Errorf("Verify = %v; want ErrMalformed", err)
+			}
+		})
+	}
+	// Unknown claims in any case are fine (Cognito adds its own).
+	v := verifier(t)
+	if _, err := v.Verify(context.Background(), jwttest.SignRaw(`{"alg":"RS256","kid":"kid-1","typ":"JWT"}`, payload+`,"Custom_Claim":1,"EVENT_ID":"e2"}`, key), Any); err != nil {
+		t.Errorf("unknown claims refused: %v", err)
+	}
+}
+
+// TestOneSpellingPerToken: Go's base64 decoder skips '\r' and '\n' even in
+// strict mode; any byte outside the base64url alphabet makes the token
+// malformed, in every segment.
+func TestOneSpellingPerToken(t *testing.T) {
+	token := jwttest.Sign(jwttest.AccessClaims(now.Add(-time.Minute)), "kid-1", jwttest.Keys()[0])
+	d1, d2 := strings.IndexByte(token, '.'), strings.LastIndexByte(token, '.')
+	for _, bad := range []string{"\n", "\r", "\r\n", " ", "=", "+", "/", "\t"} {
+		for name, at := range map[string]int{"header": d1 - 2, "payload": d1 + 5, "signature": d2 + 5} {
+			spelled := token[:at] + bad + token[at:]
+			if _, err := verifier(t).Verify(context.Background(), spelled, Any); err == nil {
+				t.Errorf("%q in the %s was accepted", bad, name)
+			}
+		}
+	}
+}
+
+// TestWithdrawnKeyTakesItsCachedTokens: a token verified and cached stops
+// working once its key leaves the key set.
+func TestWithdrawnKeyTakesItsCachedTokens(t *testing.T) {
+	var set atomic.Pointer[[]byte]
+	doc := jwttest.JWKS()
+	set.Store(&doc)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(*set.Load()) }))
+	defer srv.Close()
+	keys := &JWKS{URL: srv.URL, MaxAge: 50 * time.Millisecond, RetryInterval: time.Millisecond}
+	v := &Verifier{Issuer: jwttest.Issuer, ClientIDs: []string{jwttest.ClientID}, Keys: keys}
+	token := jwttest.Sign(jwttest.AccessClaims(time.Now()), "kid-1", jwttest.Keys()[0])
+	if _, err := v.Verify(context.Background(), token, Access); err != nil {
+		t.Fatal(err)
+	}
+	// WHEN the issuer rotates: kid-1 withdrawn, kid-2 published, and the set is refreshed
+	rotated := []byte(strings.Replace(string(doc), `"kid":"kid-1"`, `"kid":"kid-2"`, 1))
+	set.Store(&rotated)
+	time.Sleep(60 * time.Millisecond)
+	// THEN the cached token is refused
+	if _, err := v.Verify(context.Background(), token, Access); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("Verify after the key was withdrawn = %v; want ErrUnknownKey", err)
+	}
+}
+
+// TestMalformedSequenceNeverPanics replays the sequence that crashed the
+// previous decoder (goccy/go-json#604: a key with a dangling escape left
+// its pooled state broken, so a later call panicked).
+func TestMalformedSequenceNeverPanics(t *testing.T) {
+	v := verifier(t)
+	v.CacheSize = -1
+	good := jwttest.Sign(jwttest.AccessClaims(now.Add(-time.Minute)), "kid-1", jwttest.Keys()[0])
+	for i := 0; i < 100; i++ {
+		for _, tok := range []string{"eyJc..\xff", "eyJcIg.e30.e30", "eyJhbGciOiJSUzI1NiIsImtpZCI6ImtpZC0xIn0.eyJcdTAw.x", good} {
+			v.Verify(context.Background(), tok, Any)
+		}
+	}
+}
+
+// FuzzClaims fuzzes the claims decoder directly (Verify reaches it only
+// after a valid signature).
+func FuzzClaims(f *testing.F) {
+	good, _ := json.Marshal(jwttest.AccessClaims(now))
+	f.Add(good)
+	f.Add([]byte(`{"sub":"a","sub":"b"}`))
+	f.Add([]byte(`{"ſub":1,"cognito:groups":["a",1]}`))
+	f.Add([]byte("{\"\\"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var c Claims
+		jsonv2.Unmarshal(b, &c) // no panic, whatever the input
+		var h header
+		jsonv2.Unmarshal(b, &h)
+	})
 }

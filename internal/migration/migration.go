@@ -66,7 +66,8 @@ type Legacy struct {
 	SecretID string
 	// Secrets reads the secret. Required.
 	Secrets SecretGetter
-	// HTTP sends requests. Default: a client with a 2-second timeout.
+	// HTTP sends requests; redirects are never followed, whatever its
+	// CheckRedirect. Default: a client with a 2-second timeout.
 	HTTP *http.Client
 
 	mu      sync.Mutex
@@ -96,10 +97,14 @@ func (l *Legacy) call(ctx context.Context, op string, body map[string]string) (m
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	client := l.HTTP
-	if client == nil {
-		client = &http.Client{Timeout: 2 * time.Second}
+	client := http.Client{Timeout: 2 * time.Second}
+	if l.HTTP != nil {
+		client = *l.HTTP
 	}
+	// Never follow a redirect: a 307 would re-send the password wherever it
+	// points (plain http:// included), a 302 would turn into a GET whose 200
+	// migrates the user. A 3xx is a failure like any other.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("migration: %s: %w", op, err)

@@ -216,3 +216,34 @@ func TestHostile(t *testing.T) {
 		t.Error("FromEnv accepted http://")
 	}
 }
+
+func TestRedirectsAreNeverFollowed(t *testing.T) {
+	// GIVEN a legacy endpoint that redirects, and the place it points to
+	var reached atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		json.NewEncoder(w).Encode(map[string]interface{}{"attributes": map[string]string{"email": "jane@example.com"}})
+	}))
+	defer elsewhere.Close()
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound, http.StatusMovedPermanently, http.StatusSeeOther} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, elsewhere.URL+r.URL.Path, status)
+			}))
+			defer srv.Close()
+			h, buf, _ := handler(t, srv, `{"token":"s3cret"}`)
+			// WHEN a sign-in is migrated
+			out, err := h.Handle(context.Background(), event(t, "UserMigration_Authentication", "jane@example.com", "right"))
+			// THEN the password went nowhere else, nobody is migrated, and it counts as a failure
+			if reached.Load() != 0 {
+				t.Fatalf("the redirect target received %d requests", reached.Load())
+			}
+			if err == nil || err.Error() != MsgUnavailable || out.Response.UserAttributes != nil {
+				t.Errorf("Handle = %+v, %v; want the migration refused", out.Response, err)
+			}
+			if testevents.Counted(t, buf.Buffer, telemetry.MigrationFailures) != 1 {
+				t.Error("redirect not counted as a migration failure")
+			}
+		})
+	}
+}

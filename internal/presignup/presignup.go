@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+	"golang.org/x/net/idna"
 
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/disposable"
@@ -92,7 +93,13 @@ func (h *Handler) check(ev events.CognitoEventUserPoolsPreSignup) *Rejection {
 
 // ValidAddress reports whether email is a bare address (no display name or
 // comments) within RFC 5321's lengths whose domain is a DNS host name with at
-// least two labels, and returns the lower-cased domain.
+// least two labels, and returns the domain in the form mail systems resolve
+// it: mapped by IDNA UTS #46 (lookup profile: case folded, full-width forms
+// and ideographic full stops to ASCII, invisible characters such as the
+// soft hyphen removed) and then A-labels (xn--), lower case. A domain that
+// cannot be mapped is not valid, so "mai\u00ADlinator.com" is checked as
+// mailinator.com and "ｍａｉｌｉｎａｔｏｒ．ｃｏｍ" too.
+// Source: https://www.unicode.org/reports/tr46/ (golang.org/x/net/idna)
 func ValidAddress(email string) (domain string, ok bool) {
 	if len(email) > maxAddressLength {
 		return "", false
@@ -102,12 +109,17 @@ func ValidAddress(email string) (domain string, ok bool) {
 		return "", false
 	}
 	at := strings.LastIndexByte(email, '@')
-	local, domain := email[:at], strings.ToLower(email[at+1:])
-	if len(local) == 0 || len(local) > maxLocalLength || !hostName(domain) {
+	local := email[:at]
+	domain, err = idnaLookup.ToASCII(email[at+1:])
+	if err != nil || len(local) == 0 || len(local) > maxLocalLength || !hostName(domain) {
 		return "", false
 	}
 	return domain, true
 }
+
+// idnaLookup maps a domain for lookup (UTS #46 nontransitional, with the
+// bidi and joiner rules) and refuses what is not a valid host name.
+var idnaLookup = idna.New(idna.MapForLookup(), idna.Transitional(false), idna.BidiRule(), idna.ValidateLabels(true), idna.StrictDomainName(true))
 
 func hostName(d string) bool {
 	if len(d) > 253 || !strings.Contains(d, ".") {
@@ -119,8 +131,8 @@ func hostName(d string) bool {
 		}
 		for i := 0; i < len(label); i++ {
 			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c >= 0x80) {
-				return false
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false // ASCII after mapping: A-labels for the rest
 			}
 		}
 	}

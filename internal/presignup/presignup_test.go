@@ -150,3 +150,51 @@ func TestMessagesLeaveTheFinalPeriodToCognito(t *testing.T) {
 		}
 	}
 }
+
+// TestUnicodeSpellingsOfDisposableDomains: invisible and format characters,
+// full-width letters and ideographic full stops do not hide a listed domain;
+// the domain is mapped as mail systems resolve it (IDNA UTS #46) and checked
+// in its mapped form; what cannot be mapped is malformed.
+func TestUnicodeSpellingsOfDisposableDomains(t *testing.T) {
+	h, _ := handler()
+	signUp := func(email string) error {
+		ev := events.CognitoEventUserPoolsPreSignup{}
+		ev.TriggerSource = "PreSignUp_SignUp"
+		ev.Request.UserAttributes = map[string]string{"email": email}
+		_, err := h.Handle(context.Background(), ev)
+		return err
+	}
+	disposable := map[string]string{
+		"soft hyphen":              "someone@mai\u00adlinator.com",
+		"zero-width joiner-free":   "someone@mailinator\u200b.com",
+		"full-width letters":       "someone@ｍａｉｌｉｎａｔｏｒ.com",
+		"full-width everything":    "someone@ｍａｉｌｉｎａｔｏｒ．ｃｏｍ",
+		"ideographic full stop":    "someone@mailinator\u3002com",
+		"upper case":               "someone@MAILINATOR.COM",
+		"combining enclosing mark": "someone@mailinator.co\u200dm",
+		"subdomain, full width":    "someone@inbox.ｇｒｒ.la",
+	}
+	for name, email := range disposable {
+		err := signUp(email)
+		var rej *Rejection
+		if !errors.As(err, &rej) || (rej.Reason != telemetry.ReasonDisposableEmail && rej.Reason != telemetry.ReasonMalformedEmail) {
+			t.Errorf("%s (%q): %v; want it refused", name, email, err)
+		}
+	}
+	// A real internationalized domain is accepted (checked as its A-label).
+	for _, ok := range []string{"person@bücher.example", "person@例え.jp", "person@example.com"} {
+		if err := signUp(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	// What cannot be mapped is malformed.
+	for _, bad := range []string{"person@exa\u0000mple.com", "person@-x-.com", "person@\u202eexample.com", "person@ex ample.com"} {
+		var rej *Rejection
+		if err := signUp(bad); !errors.As(err, &rej) || rej.Reason != telemetry.ReasonMalformedEmail {
+			t.Errorf("%q: %v; want malformed", bad, err)
+		}
+	}
+	if d, ok := ValidAddress("someone@ｍａｉｌｉｎａｔｏｒ．ｃｏｍ"); !ok || d != "mailinator.com" {
+		t.Errorf("ValidAddress(full width) = %q, %v; want the mapped mailinator.com", d, ok)
+	}
+}

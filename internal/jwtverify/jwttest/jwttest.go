@@ -91,6 +91,18 @@ func SignWithHeader(header, claims map[string]interface{}, key *rsa.PrivateKey) 
 	return input + "." + b64(sig)
 }
 
+// SignRaw signs header and payload JSON given verbatim (duplicate or
+// case-variant members included) with RS256 by key.
+func SignRaw(header, payload string, key *rsa.PrivateKey) string {
+	input := b64([]byte(header)) + "." + b64([]byte(payload))
+	digest := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+	if err != nil {
+		panic(err)
+	}
+	return input + "." + b64(sig)
+}
+
 // HS256WithPublicKey forges the classic algorithm-confusion token: HMAC
 // keyed with the RSA public key's bytes.
 func HS256WithPublicKey(claims map[string]interface{}, kid string) string {
