@@ -2,6 +2,9 @@
 #   Node 24 + the CDK CLI  -> node_modules/   (package.json, package-lock.json)
 #   cfn-lint, moto         -> .venv/          (requirements-dev.lock)
 #   ministack (emulator)   -> .venv-emulator/ (requirements-emulator.lock; its own venv, it pins botocore)
+#   checkov (scanner)      -> .venv-scan/     (requirements-scan.lock; its own venv, it pins many libraries)
+#   cfn-guard + Control Tower rules -> node_modules/@cdklabs/cdk-validator-cfnguard (package.json)
+#   staticcheck            -> the module cache (go run at the pinned version below)
 #   Go modules             -> the module cache (go.mod, go.sum)
 # `make synth` and `make test` install what they need first.
 
@@ -28,7 +31,20 @@ LOCAL_OUT := cdk.out.local
 LOCAL_STACK := authdev-development
 HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
 
-.PHONY: help tools tools-emulator synth synth-local test unit lint-templates example e2e local local-stop update-golden lock-python clean bench generate srp-vectors
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+CFNGUARD_PKG := node_modules/@cdklabs/cdk-validator-cfnguard
+CFNGUARD := $(CFNGUARD_PKG)/bin/ubuntu/$(shell uname -m)/cfn-guard
+CFNGUARD_RULES := $(CFNGUARD_PKG)/rules/control-tower/cfn-guard
+
+# Every parser the authorizer, the API and the triggers expose to attacker
+# bytes: package:FuzzFunction. `make fuzz` runs each for FUZZTIME.
+FUZZ_TARGETS := internal/jwtverify:FuzzVerify internal/jwtverify:FuzzClaims internal/authorizer:FuzzHandle \
+  internal/apihandler:FuzzHandle internal/presignup:FuzzHandle internal/userevent:FuzzEventFrom \
+  internal/migration:FuzzHandle internal/custommessage:FuzzHandle internal/tokenclaims:FuzzHandle \
+  internal/srp:FuzzPasswordVerifier
+FUZZTIME ?= 60s
+
+.PHONY: help tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -48,6 +64,13 @@ node_modules/.installed: package.json package-lock.json
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
+tools-scan: .venv-scan/.installed node_modules/.installed ## install the pinned security scanners (checkov; cfn-guard comes with node_modules)
+
+.venv-scan/.installed: requirements-scan.lock
+	$(PYTHON) -m venv .venv-scan
+	.venv-scan/bin/pip install --quiet --disable-pip-version-check -r requirements-scan.lock
+	touch $@
+
 tools-emulator: .venv-emulator/.installed ## install the pinned local AWS emulator (ministack)
 
 .venv-emulator/.installed: requirements-emulator.lock
@@ -63,6 +86,13 @@ synth: tools ## synthesize every environment into cdk.out/ (no AWS account neede
 unit: tools ## go vet and every Go test (constructs, golden templates, cdk-nag)
 	go vet ./...
 	AUTHSTACK_REQUIRE_MOTO=1 go test -count=1 ./...
+
+staticcheck: ## staticcheck (pinned) over every package, e2e and Lambda build tags included
+	go run $(STATICCHECK) -tags e2e,lambda.norpc ./...
+
+scan: tools-scan ## checkov and cfn-guard (AWS Control Tower rules) over cdk.out/ and the example; findings not in security/suppressions.yaml fail
+	go run ./internal/scan/cmd/scan -checkov .venv-scan/bin/checkov -cfn-guard $(CFNGUARD) -rules $(CFNGUARD_RULES) \
+	  -suppressions security/suppressions.yaml $(OUT)/*.template.json $(EXAMPLE_OUT)/*.template.json
 
 lint-templates: ## cfn-lint every template in cdk.out/ and the example's output (zero errors and warnings)
 	cfn-lint $(OUT)/*.template.json $(EXAMPLE_OUT)/*.template.json
@@ -84,13 +114,13 @@ local: synth-local tools-emulator ## deploy the development stack into a local A
 local-stop: ## stop what `make local` started
 	go run ./internal/emulator/cmd/local down -state .local
 
-test: unit synth example lint-templates e2e ## the CI gate: unit tests, synth of every environment and the example, cfn-lint, the deployed journey
+test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: unit tests, staticcheck, synth of every environment and the example, cfn-lint, security scanners, the deployed journey
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update
 
-lock-python: ## re-freeze requirements-dev.lock and requirements-emulator.lock from their .txt files
-	for f in dev emulator; do \
+lock-python: ## re-freeze requirements-{dev,emulator,scan}.lock from their .txt files
+	for f in dev emulator scan; do \
 	  rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && \
 	  .venv-lock/bin/pip install --quiet -r requirements-$$f.txt && \
 	  { echo "# Frozen from requirements-$$f.txt with \`make lock-python\`; installed by the Makefile."; \
@@ -103,6 +133,14 @@ clean: ## remove build output (keeps installed tools)
 
 bench: tools ## run the benchmarks and rewrite docs/BENCHMARKS.md
 	bench/run.sh
+
+fuzz: ## fuzz every attacker-facing parser for FUZZTIME each (default 60s; 10 targets) and keep the corpus in testdata/fuzz
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "== $$fn in ./$$pkg for $(FUZZTIME)"; \
+	  go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
+	  mkdir -p $$pkg/testdata/fuzz/$$fn; \
+	  cp -n "$$(go env GOCACHE)/fuzz/$$(go list ./$$pkg)/$$fn/"* $$pkg/testdata/fuzz/$$fn/ 2>/dev/null || true; \
+	done
 
 generate: tools ## regenerate the embedded disposable-domain list from the pinned npm package
 	go generate ./internal/disposable

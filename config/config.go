@@ -40,6 +40,9 @@ type Config struct {
 	// LogRetentionDays is the retention of every log group, one of CloudWatch
 	// Logs' allowed values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653). Default: 90.
 	LogRetentionDays int `yaml:"logRetentionDays" json:"logRetentionDays"`
+	// Tracing turns on AWS X-Ray for the API stage and every function
+	// (X-Ray bills per trace recorded). Default: false.
+	Tracing bool `yaml:"tracing" json:"tracing"`
 	// Tags are applied to every resource of the stack. Keys 1-128 characters,
 	// values up to 256, no "aws:" prefix. Default: none.
 	Tags map[string]string `yaml:"tags" json:"tags,omitempty"`
@@ -325,6 +328,10 @@ type IdentityPool struct {
 	// the guest role, which may only read public/* in the storage bucket.
 	// Default: true (the reference's behaviour).
 	AllowGuests bool `yaml:"allowGuests" json:"allowGuests"`
+	// NoncurrentVersionExpirationDays is how long the storage bucket keeps
+	// an object's replaced or deleted versions (the window to restore one),
+	// at least 1. Default: 30.
+	NoncurrentVersionExpirationDays int `yaml:"noncurrentVersionExpirationDays" json:"noncurrentVersionExpirationDays"`
 }
 
 // Base returns the built-in defaults every environment starts from, before a
@@ -354,7 +361,7 @@ func Base() Config {
 		ResourceServer: ResourceServer{
 			Scopes: []Scope{{Name: "client", Description: "Machine-to-machine access to the API"}},
 		},
-		IdentityPool: IdentityPool{AllowGuests: true},
+		IdentityPool: IdentityPool{AllowGuests: true, NoncurrentVersionExpirationDays: 30},
 		Triggers:     Triggers{MemoryMB: 256},
 		API:          API{ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100},
 	}

@@ -224,6 +224,7 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"bad api domain", func(c *Config) { c.APIDomainName = "API..x" }, `apiDomainName: "API..x"`},
 		{"bad log level", func(c *Config) { c.LogLevel = "VERBOSE" }, `logLevel: "VERBOSE"`},
 		{"bad retention", func(c *Config) { c.LogRetentionDays = 42 }, `logRetentionDays: 42`},
+		{"noncurrent versions kept 0 days", func(c *Config) { c.IdentityPool.NoncurrentVersionExpirationDays = 0 }, `identityPool.noncurrentVersionExpirationDays: 0 must be at least 1`},
 		{"aws tag", func(c *Config) { c.Tags = map[string]string{"aws:x": "y"} }, `tags: key "aws:x"`},
 		{"long tag value", func(c *Config) { c.Tags = map[string]string{"k": strings.Repeat("v", 257)} }, `tags.k: value is 257`},
 		{"feature plan", func(c *Config) { c.UserPool.FeaturePlan = "GOLD" }, `userPool.featurePlan: "GOLD"`},

@@ -85,6 +85,11 @@ func (c Config) Validate() error {
 			v.add("tags."+k, "value is %d characters; at most 256", len(val))
 		}
 	}
+	if c.IdentityPool.NoncurrentVersionExpirationDays < 1 {
+		// S3 lifecycle NoncurrentDays is a positive integer.
+		// Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_NoncurrentVersionExpiration.html
+		v.add("identityPool.noncurrentVersionExpirationDays", "%d must be at least 1", c.IdentityPool.NoncurrentVersionExpirationDays)
+	}
 	c.validateUserPool(v)
 	c.validateTokens(v)
 	v.check("hostedUi.domainPrefix", validate.CognitoDomainPrefix(c.DomainPrefix()))

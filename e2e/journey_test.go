@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -210,13 +211,16 @@ func (j *journey) run() {
 	access := aws.ToString(tokens.AccessToken)
 	j.step("GET /user with the access token: 200, identity is the user", func() error {
 		var body struct {
-			Identity struct{ Sub, Username, TokenUse string }
+			Identity struct {
+				Sub, Username, TokenUse, Principal string
+				Groups                             []string
+			}
 		}
 		if err := j.call("GET", "user", access, "", 200, &body); err != nil {
 			return err
 		}
-		if body.Identity.Sub != janeSub || body.Identity.TokenUse != "access" {
-			return fmt.Errorf("identity = %+v; want sub %s and an access token", body.Identity, janeSub)
+		if body.Identity.Sub != janeSub || body.Identity.TokenUse != "access" || body.Identity.Principal != "user" || body.Identity.Groups == nil {
+			return fmt.Errorf("identity = %+v; want sub %s, an access token, principal user and a (JSON) group list", body.Identity, janeSub)
 		}
 		return nil
 	})
@@ -228,9 +232,21 @@ func (j *journey) run() {
 	j.step("GET /client with a user's token (no client scope): 403", func() error { return j.call("GET", "client", access, "", 403, nil) })
 	j.step("a tampered token: 401", func() error { return j.call("GET", "user", tamper(access), "", 401, nil) })
 
-	j.step("POST /auth/logout with the refresh token: 200", func() error {
+	j.machineClient()
+
+	j.step("POST /auth/logout with the refresh token: 200, Cognito's sessions ended, managed login's logout named", func() error {
 		body := `{"refreshToken":"` + aws.ToString(tokens.RefreshToken) + `"}`
-		return j.call("POST", "auth/logout", access, body, 200, nil)
+		var answer struct {
+			HostedUILogoutURL string `json:"hostedUiLogoutUrl"`
+		}
+		if err := j.call("POST", "auth/logout", access, body, 200, &answer); err != nil {
+			return err
+		}
+		want := strings.TrimSuffix(out["HostedUiBaseUrl"], "/") + "/logout?client_id=" + client
+		if answer.HostedUILogoutURL != want {
+			return fmt.Errorf("hostedUiLogoutUrl = %q; want %q", answer.HostedUILogoutURL, want)
+		}
+		return nil
 	})
 	j.step("the same access token after logout: 401", func() error { return j.call("GET", "user", access, "", 401, nil) })
 	j.step("the same ID token after logout: 401", func() error { return j.call("GET", "user", aws.ToString(tokens.IdToken), "", 401, nil) })
@@ -290,6 +306,56 @@ func (j *journey) run() {
 	})
 
 	j.userEvents(sqsc, queueURL)
+}
+
+// machineClient gets a client-credentials token as a backend would (the
+// token endpoint, with the machine client's secret) and checks that the API
+// treats it as a client, not a user.
+func (j *journey) machineClient() {
+	ctx, out := j.ctx, j.out
+	var token string
+	j.step("machine client: client-credentials token from /oauth2/token", func() error {
+		c, err := j.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(out["UserPoolId"]), ClientId: aws.String(out["MachineClientId"])})
+		if err != nil {
+			return err
+		}
+		form := url.Values{"grant_type": {"client_credentials"}, "scope": {out["ResourceServerIdentifier"] + "/client"}}
+		req, err := http.NewRequestWithContext(ctx, "POST", aws.ToString(j.cfg.BaseEndpoint)+"/oauth2/token", strings.NewReader(form.Encode()))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(out["MachineClientId"], aws.ToString(c.UserPoolClient.ClientSecret))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var answer struct {
+			AccessToken string `json:"access_token"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != 200 || answer.AccessToken == "" {
+			return fmt.Errorf("token endpoint: %d %v", resp.StatusCode, err)
+		}
+		token = answer.AccessToken
+		return nil
+	})
+	j.step("GET /client with the machine token: 200, principal machine", func() error {
+		var body struct {
+			Identity struct{ Principal, Username string }
+		}
+		if err := j.call("GET", "client", token, "", 200, &body); err != nil {
+			return err
+		}
+		if body.Identity.Principal != "machine" || body.Identity.Username != "" {
+			return fmt.Errorf("identity = %+v; want principal machine without a user name", body.Identity)
+		}
+		return nil
+	})
+	j.step("GET /user with the machine token: 403 (a client is not a user)", func() error { return j.call("GET", "user", token, "", 403, nil) })
+	j.step("POST /auth/logout with the machine token: 403 (no session)", func() error {
+		return j.call("POST", "auth/logout", token, "", 403, nil)
+	})
 }
 
 // userEvents checks the user-events topic: events of the triggers the

@@ -133,11 +133,12 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	})
 	groupRoles := slices.ContainsFunc(cfg.Groups, func(g config.Group) bool { return g.IAMRole })
 	s.IdentityPool = identitypool.NewIdentityPool(s, jsii.String("IdentityPool"), &identitypool.IdentityPoolProps{
-		UserPool:             pool,
-		Clients:              clients,
-		AllowGuests:          jsii.Bool(cfg.IdentityPool.AllowGuests),
-		UseTokenRoles:        jsii.Bool(groupRoles),
-		AccessLogsExpiration: awscdk.Duration_Days(jsii.Number(cfg.LogRetentionDays)),
+		UserPool:                    pool,
+		Clients:                     clients,
+		AllowGuests:                 jsii.Bool(cfg.IdentityPool.AllowGuests),
+		UseTokenRoles:               jsii.Bool(groupRoles),
+		AccessLogsExpiration:        awscdk.Duration_Days(jsii.Number(cfg.LogRetentionDays)),
+		NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(cfg.IdentityPool.NoncurrentVersionExpirationDays)),
 	})
 	specs := make([]groups.Group, len(cfg.Groups))
 	for i, g := range cfg.Groups {
@@ -167,6 +168,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		LogLevel:             lambda.ApplicationLogLevel(cfg.LogLevel),
 		LogRetention:         retention(cfg.LogRetentionDays),
 		LogKey:               logKey,
+		Tracing:              cfg.Tracing,
 	})
 	var fns []dashboard.Function
 	for _, f := range s.Triggers.Functions() {
@@ -225,6 +227,9 @@ func triggersProps(s *AuthStack, cfg config.Config) *triggers.TriggersProps {
 		LogLevel:            lambda.ApplicationLogLevel(cfg.LogLevel),
 		LogRetention:        retention(cfg.LogRetentionDays),
 		MemorySize:          jsii.Number(t.MemoryMB),
+	}
+	if cfg.Tracing {
+		props.Tracing = lambda.Tracing_ACTIVE
 	}
 	if t.Migration.Enabled {
 		props.Migration = &triggers.Migration{

@@ -87,6 +87,13 @@ func TestSynthIsDeterministic(t *testing.T) {
 	}
 }
 
+// message renders an annotation (its construct path and text) as JSON; the
+// Go type cxapi.SynthesisMessage and its accessors are deprecated.
+func message(m any) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
 func TestNoUnsuppressedNagFindings(t *testing.T) {
 	// GIVEN the reference app with cdk-nag's AwsSolutions checks
 	_, ss := synthAll(t)
@@ -95,10 +102,10 @@ func TestNoUnsuppressedNagFindings(t *testing.T) {
 		ann := assertions.Annotations_FromStack(s)
 		nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
 		for _, m := range *ann.FindError(jsii.String("*"), nag) {
-			t.Errorf("%s: error %s: %v", *s.StackName(), *m.Id, m.Entry.Data)
+			t.Errorf("%s: error %s", *s.StackName(), message(m))
 		}
 		for _, m := range *ann.FindWarning(jsii.String("*"), nag) {
-			t.Errorf("%s: warning %s: %v", *s.StackName(), *m.Id, m.Entry.Data)
+			t.Errorf("%s: warning %s", *s.StackName(), message(m))
 		}
 	}
 }
@@ -246,8 +253,11 @@ func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
 }
 
 func TestConfigDrivenOptions(t *testing.T) {
-	// GIVEN an environment with SMS, PLUS, a group role, no guests and a custom attribute
+	// GIVEN an environment with SMS, PLUS, a group role, no guests, a custom attribute, X-Ray
+	// tracing and a shorter window for noncurrent object versions
 	c := config.Reference()[2]
+	c.Tracing = true
+	c.IdentityPool.NoncurrentVersionExpirationDays = 7
 	c.UserPool.SMS = true
 	c.UserPool.FeaturePlan = "PLUS"
 	c.UserPool.CustomAttributes = []config.CustomAttribute{{Name: "tenant_id", MaxLength: 64}}
@@ -282,10 +292,21 @@ func TestConfigDrivenOptions(t *testing.T) {
 		{"AWS::Cognito::UserPoolClient", map[string]interface{}{
 			"ClientName": "auth-production-android", "ExplicitAuthFlows": assertions.Match_ArrayWith(&[]interface{}{"ALLOW_USER_PASSWORD_AUTH"}),
 		}},
+		{"AWS::ApiGateway::Stage", map[string]interface{}{"TracingEnabled": true}},
+		{"AWS::S3::Bucket", map[string]interface{}{"LifecycleConfiguration": map[string]interface{}{"Rules": assertions.Match_ArrayWith(&[]interface{}{
+			assertions.Match_ObjectLike(&map[string]interface{}{"NoncurrentVersionExpiration": map[string]interface{}{"NoncurrentDays": 7}}),
+		})}}},
 	}
 	for _, ch := range checks {
 		if err := cdktest.Has(tpl, ch.typ, ch.props); err != nil {
 			t.Errorf("%s: %v", ch.typ, err)
+		}
+	}
+	// AND every function traces, the triggers' and the API's alike
+	fns := tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil)
+	for id, fn := range *fns {
+		if tc, _ := (*fn)["Properties"].(map[string]interface{})["TracingConfig"].(map[string]interface{}); tc["Mode"] != "Active" {
+			t.Errorf("function %s does not trace", id)
 		}
 	}
 	// AND no guest policy exists
@@ -297,7 +318,7 @@ func TestConfigDrivenOptions(t *testing.T) {
 	// AND cdk-nag is still clean (the suppressions follow the options)
 	if msgs := assertions.Annotations_FromStack(s).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))); len(*msgs) != 0 {
 		for _, m := range *msgs {
-			t.Errorf("nag: %s %v", *m.Id, m.Entry.Data)
+			t.Errorf("nag: %s", message(m))
 		}
 	}
 }

@@ -89,6 +89,13 @@ type APIProps struct {
 	// LogKey encrypts the access logs and the functions' log groups; it must
 	// allow CloudWatch Logs (kmskey.NewForLogs). Default: a new key.
 	LogKey kms.IKey
+	// DenyListKey encrypts the deny-list table at rest (a customer-managed
+	// key, so its use is in CloudTrail and under your key policy); the
+	// functions get the table's grants on it. Default: a new rotating key.
+	DenyListKey kms.IKey
+	// Tracing turns on AWS X-Ray for the stage and both functions (X-Ray
+	// bills per trace). Default: false.
+	Tracing bool
 }
 
 // API is the L3 construct.
@@ -100,6 +107,9 @@ type API struct {
 	Authorizer, Handler *gofunction.GoFunction
 	// DenyList is the table of signed-out sessions and users.
 	DenyList dynamodb.Table
+	// DenyListKey encrypts DenyList (DenyListKey of the props, or the one
+	// created).
+	DenyListKey kms.IKey
 	// WebACL is the WAF web ACL, when WAF is on.
 	WebACL wafv2.CfnWebACL
 	// UpstreamCertificate is the client certificate API Gateway presents to
@@ -163,9 +173,15 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		ttl = awscdk.Duration_Days(jsii.Number(30))
 	}
 
+	a.DenyListKey = props.DenyListKey
+	if a.DenyListKey == nil {
+		a.DenyListKey = kmskey.New(a, "DenyListKey", "the deny-list table of the API "+*a.Node().Path())
+	}
 	a.DenyList = dynamodb.NewTable(a, jsii.String("DenyList"), &dynamodb.TableProps{
 		PartitionKey:                     &dynamodb.Attribute{Name: jsii.String(contract.DenyListKey), Type: dynamodb.AttributeType_STRING},
 		BillingMode:                      dynamodb.BillingMode_PAY_PER_REQUEST,
+		Encryption:                       dynamodb.TableEncryption_CUSTOMER_MANAGED,
+		EncryptionKey:                    a.DenyListKey,
 		TimeToLiveAttribute:              jsii.String(contract.DenyListExpiresAt),
 		PointInTimeRecoverySpecification: &dynamodb.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: jsii.Bool(true)},
 		DeletionProtection:               jsii.Bool(true),
@@ -187,6 +203,10 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	if props.HostedUiBaseUrl != nil {
 		deployed[contract.EnvHostedUIURL] = props.HostedUiBaseUrl
 	}
+	tracing := lambda.Tracing_DISABLED
+	if props.Tracing {
+		tracing = lambda.Tracing_ACTIVE
+	}
 	fn := func(cid, entry, description string, env contract.Env) *gofunction.GoFunction {
 		vars := map[string]*string{}
 		for k, v := range env.Vars {
@@ -197,13 +217,20 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		}
 		return gofunction.NewGoFunction(a, jsii.String(cid), &gofunction.GoFunctionProps{
 			Entry: entry, Description: jsii.String(description), Environment: &vars,
-			LogLevel: props.LogLevel, LogRetention: retention, LogKey: logKey,
+			LogLevel: props.LogLevel, LogRetention: retention, LogKey: logKey, Tracing: tracing,
 		})
 	}
 	a.Authorizer = fn("Authorizer", "functions/authorizer", "API authorizer: Cognito JWTs, revocation, access rules", authEnv)
 	a.Handler = fn("Handler", "functions/api", "API integration: identity routes and logout", handlerEnv)
 	a.grant(a.Authorizer, "dynamodb:BatchGetItem")
 	a.grant(a.Handler, "dynamodb:PutItem", "dynamodb:UpdateItem")
+	// DynamoDB uses the table's key on the caller's behalf: readers need
+	// Decrypt, writers also Encrypt and GenerateDataKey (what CDK's
+	// Table.grantReadData/grantWriteData grant, without their wildcards).
+	// Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html
+	a.DenyListKey.Grant(a.Authorizer.Role, jsii.String("kms:Decrypt"), jsii.String("kms:DescribeKey"))
+	a.DenyListKey.Grant(a.Handler.Role, jsii.String("kms:Decrypt"), jsii.String("kms:DescribeKey"),
+		jsii.String("kms:Encrypt"), jsii.String("kms:GenerateDataKey"))
 	// Logout ends the user's Cognito sessions, in this pool only.
 	props.UserPool.Grant(a.Handler.Role, jsii.String("cognito-idp:AdminUserGlobalSignOut"))
 
@@ -237,6 +264,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 				Status: jsii.Bool(true), User: jsii.Bool(true),
 			}),
 			LoggingLevel:         apigw.MethodLoggingLevel_ERROR,
+			TracingEnabled:       jsii.Bool(props.Tracing),
 			ClientCertificateId:  clientCert,
 			ThrottlingRateLimit:  orNumber(props.ThrottlingRateLimit, 50),
 			ThrottlingBurstLimit: orNumber(props.ThrottlingBurstLimit, 100),
@@ -371,6 +399,7 @@ func (p *APIProps) environments(ttl awscdk.Duration) (contract.Env, contract.Env
 
 func (p *APIProps) validate() error {
 	if p == nil || p.Issuer == nil {
+		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Issuer is required")
 	}
 	if len(p.ClientIds) == 0 {
@@ -380,9 +409,11 @@ func (p *APIProps) validate() error {
 		return fmt.Errorf("UserPool is required (logout ends its users' sessions)")
 	}
 	if len(p.Rules) == 0 {
+		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Rules are required (without them the authorizer allows nothing)")
 	}
 	if err := rules.Validate(p.Rules); err != nil {
+		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Rules: %w", err)
 	}
 	if p.AdminGroup == "" {

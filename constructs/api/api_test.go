@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	awskms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/api"
@@ -91,13 +92,32 @@ func TestRoutesAuthorizerAndDenyList(t *testing.T) {
 	if !strings.Contains(string(lb), `"cognito-idp:AdminUserGlobalSignOut"`) || !strings.Contains(string(lb), `userpool/eu-west-1_x`) {
 		t.Errorf("logout grant: %s", lb)
 	}
-	// AND the deny-list expires items, has PITR and deletion protection
+	// AND the deny-list expires items, has PITR and deletion protection, and
+	// is encrypted with a customer-managed key (SSEType KMS with the key's
+	// ARN; AWS::DynamoDB::Table SSESpecification), not an AWS-owned one
 	if err := cdktest.Has(tpl, "AWS::DynamoDB::Table", map[string]interface{}{
 		"TimeToLiveSpecification":          map[string]interface{}{"AttributeName": "expiresAt", "Enabled": true},
 		"PointInTimeRecoverySpecification": map[string]interface{}{"PointInTimeRecoveryEnabled": true},
 		"DeletionProtectionEnabled":        true,
+		"SSESpecification": map[string]interface{}{"SSEEnabled": true, "SSEType": "KMS",
+			"KMSMasterKeyId": map[string]interface{}{"Fn::GetAtt": assertions.Match_ArrayWith(&[]interface{}{"Arn"})}},
 	}); err != nil {
 		t.Error(err)
+	}
+	// AND both functions may use that key: the authorizer to decrypt what it
+	// reads, the handler also to encrypt what it writes
+	for _, want := range []string{`["kms:Decrypt","kms:DescribeKey"]`, `["kms:Decrypt","kms:DescribeKey","kms:Encrypt","kms:GenerateDataKey"]`} {
+		if !strings.Contains(string(lb), want) {
+			t.Errorf("deny-list key grants lack %s: %s", want, lb)
+		}
+	}
+	// AND X-Ray is off by default
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Stage", map[string]interface{}{"TracingEnabled": false}); err != nil {
+		t.Error(err)
+	}
+	b0, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil))
+	if strings.Contains(string(b0), `"TracingConfig"`) {
+		t.Error("functions trace although Tracing is off")
 	}
 	// AND the authorizer gets the rules, issuer and client list; the deny-list TTL defaults to 30 days
 	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil))
@@ -116,6 +136,30 @@ func TestRoutesAuthorizerAndDenyList(t *testing.T) {
 		t.Error(err)
 	}
 	tpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACL"), jsii.Number(0))
+}
+
+func TestTracingAndOwnDenyListKey(t *testing.T) {
+	var key awskms.IKey
+	tpl := assertions.Template_FromStack(newAPI(t, func(p *api.APIProps) {
+		p.Tracing = true
+		key = awskms.Key_FromKeyArn(cdktest.NewStack(t), jsii.String("K"), jsii.String("arn:aws:kms:eu-west-1:111111111111:key/own"))
+		p.DenyListKey = key
+	}), nil)
+	// GIVEN Tracing THEN the stage and both functions trace (X-Ray active)
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Stage", map[string]interface{}{"TracingEnabled": true}); err != nil {
+		t.Error(err)
+	}
+	fns := tpl.FindResources(jsii.String("AWS::Lambda::Function"), &map[string]interface{}{
+		"Properties": map[string]interface{}{"TracingConfig": map[string]interface{}{"Mode": "Active"}}})
+	if len(*fns) != 2 {
+		t.Errorf("%d functions trace; want the authorizer and the handler", len(*fns))
+	}
+	// AND a given deny-list key is used instead of a new one
+	if err := cdktest.Has(tpl, "AWS::DynamoDB::Table", map[string]interface{}{
+		"SSESpecification": map[string]interface{}{"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": "arn:aws:kms:eu-west-1:111111111111:key/own"},
+	}); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestWAFAndNoProxy(t *testing.T) {

@@ -106,7 +106,8 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 			d.rejections(telemetry.ReasonMalformedEmail), d.rejections(telemetry.ReasonMissingEmail)),
 		graph("User events not published", d.Metric(telemetry.PublishFailures)),
 		graph("API authorizer decisions", d.Metric(telemetry.AuthorizerAllowed).With(&cw.MetricOptions{Label: jsii.String("allowed")}),
-			d.denials(), d.Metric(telemetry.SignOuts).With(&cw.MetricOptions{Label: jsii.String("sign-outs")})),
+			d.denials(), d.Metric(telemetry.SignOuts).With(&cw.MetricOptions{Label: jsii.String("sign-outs")}),
+			d.Metric(telemetry.LogoutsIncomplete).With(&cw.MetricOptions{Label: jsii.String("sign-outs Cognito did not complete")})),
 		graph("API authorizer failing closed", d.failures("JWKS"), d.failures("DenyList")),
 	)
 	alarm := func(cid, description string, metric cw.IMetric, threshold float64) {
@@ -125,6 +126,8 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 	alarm("PublishFailuresAlarm", "User events could not be published to SNS after retries", d.Metric(telemetry.PublishFailures), 1)
 	alarm("AuthorizerJwksAlarm", "The API authorizer cannot reach the user pool's JWKS and is denying every request", d.failures("JWKS"), 1)
 	alarm("AuthorizerDenyListAlarm", "The API authorizer cannot read the deny-list and is denying every request", d.failures("DenyList"), 1)
+	alarm("LogoutsIncompleteAlarm", "Logouts where Cognito did not end the user's sessions (AdminUserGlobalSignOut failed): the API refuses the tokens, but refresh tokens still work elsewhere",
+		d.Metric(telemetry.LogoutsIncomplete), 1)
 
 	limitMs := *limit.ToMilliseconds(nil)
 	for i, f := range props.Functions {

@@ -23,10 +23,10 @@ func TestDashboardAndAlarms(t *testing.T) {
 		AlarmEmails: []string{"ops@example.com"},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
-	// THEN 1 publish-failure alarm, 2 authorizer ones, and 3 per function, all notifying the ops topic on alarm and OK
-	// (+ 2 authorizer fail-closed alarms)
-	tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(6))
-	if len(d.Alarms) != 6 {
+	// THEN 1 publish-failure alarm, 2 authorizer fail-closed ones, 1 for incomplete logouts, and 3 per
+	// function, all notifying the ops topic on alarm and OK
+	tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(7))
+	if len(d.Alarms) != 7 {
 		t.Errorf("Alarms = %d", len(d.Alarms))
 	}
 	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
@@ -41,6 +41,11 @@ func TestDashboardAndAlarms(t *testing.T) {
 	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
 		"MetricName": telemetry.AuthorizerFailures,
 		"Dimensions": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{"Name": "Reason", "Value": "DenyList"}}),
+	}); err != nil {
+		t.Error(err)
+	}
+	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
+		"MetricName": telemetry.LogoutsIncomplete, "Threshold": 1,
 	}); err != nil {
 		t.Error(err)
 	}

@@ -2,7 +2,6 @@ package gofunction
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,11 +53,11 @@ type goBuild struct {
 
 var (
 	cacheMu sync.Mutex
-	cache   = map[string]string{} // dir+pkg -> built bootstrap
+	cache   = map[string][]byte{} // dir+pkg+goarch -> built bootstrap
 )
 
 // TryBundle builds the function into outputDir/bootstrap. Within one process
-// each package is built once and copied afterwards.
+// each package is built once and written out afterwards.
 func (b *goBuild) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
 	if err := b.bundle(*outputDir); err != nil {
 		// jsii reports a panic as a synth error with this message.
@@ -67,6 +66,8 @@ func (b *goBuild) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool 
 	return jsii.Bool(true)
 }
 
+// bundle keeps the built binary in memory (a few MB per function), not in a
+// temporary file that would outlive the process.
 func (b *goBuild) bundle(outputDir string) error {
 	key := b.dir + "\x00" + b.pkg + "\x00" + b.goarch
 	cacheMu.Lock()
@@ -77,13 +78,16 @@ func (b *goBuild) bundle(outputDir string) error {
 		if err != nil {
 			return err
 		}
-		built = filepath.Join(tmp, "bootstrap")
-		if err := Build(b.dir, b.pkg, b.goarch, built); err != nil {
+		defer os.RemoveAll(tmp)
+		if err := Build(b.dir, b.pkg, b.goarch, filepath.Join(tmp, "bootstrap")); err != nil {
+			return err
+		}
+		if built, err = os.ReadFile(filepath.Join(tmp, "bootstrap")); err != nil {
 			return err
 		}
 		cache[key] = built
 	}
-	return copyFile(built, filepath.Join(outputDir, "bootstrap"))
+	return os.WriteFile(filepath.Join(outputDir, "bootstrap"), built, 0o755)
 }
 
 // Build compiles the main package pkg (relative to module directory dir)
@@ -97,21 +101,4 @@ func Build(dir, pkg, goarch, out string) error {
 		return fmt.Errorf("gofunction: go build %s in %s: %v\n%s", pkg, dir, err, output)
 	}
 	return nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o755)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -177,6 +177,7 @@ func (f *GoFunction) FunctionArn() *string { return f.Function.FunctionArn() }
 func architecture(scope constructs.Construct, arch lambda.Architecture) (lambda.Architecture, error) {
 	if arch != nil {
 		if goarch(arch) == "" {
+			//lint:ignore ST1005 starts with the prop's Go name
 			return nil, fmt.Errorf("Architecture %q: want arm64 or x86_64", *arch.Name())
 		}
 		return arch, nil

@@ -134,6 +134,15 @@ func TestInvalidProps(t *testing.T) {
 }
 
 func TestArchitectureSwitch(t *testing.T) {
+	// Builds leave nothing behind in the temporary directory (each synth
+	// once left a bootstrap there per function).
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Cleanup(func() {
+		if left, _ := filepath.Glob(filepath.Join(tmp, "authstack-gofunction-*")); len(left) > 0 {
+			t.Errorf("builds left %v behind", left)
+		}
+	})
 	build := func(context map[string]interface{}, arch lambda.Architecture) (string, string) {
 		ctx := cdktest.Context(t)
 		for k, v := range context {

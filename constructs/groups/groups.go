@@ -104,9 +104,11 @@ func (p *GroupsProps) validate() error {
 			return fmt.Errorf("Groups[%d].Precedence: %v must be 0 or more", i, *spec.Precedence)
 		}
 		if spec.CreateRole && spec.Role != nil {
+			//lint:ignore ST1005 starts with the prop's Go name
 			return fmt.Errorf("Groups[%d] (%s): set CreateRole or Role, not both", i, spec.Name)
 		}
 		if spec.CreateRole && p.RolePrincipal == nil {
+			//lint:ignore ST1005 starts with the prop's Go name
 			return fmt.Errorf("Groups[%d] (%s): CreateRole needs RolePrincipal", i, spec.Name)
 		}
 	}

@@ -164,10 +164,12 @@ func (p *ResourceServerProps) validate() error {
 	}
 	if cdkutil.Literal(p.Name) {
 		if err := validate.ResourceServerName(*p.Name); err != nil {
+			//lint:ignore ST1005 starts with the prop's Go name
 			return fmt.Errorf("Name: %w", err)
 		}
 	}
 	if len(p.Scopes) == 0 || len(p.Scopes) > MaxScopes {
+		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Scopes: %d scopes; want 1 to %d", len(p.Scopes), MaxScopes)
 	}
 	names := map[string]bool{}

@@ -91,6 +91,8 @@ type TriggersProps struct {
 	// LogKey encrypts the functions' log groups; it must allow CloudWatch
 	// Logs (kmskey.NewForLogs). Default: a new key.
 	LogKey kms.IKey
+	// Tracing of every function (AWS X-Ray). Default: lambda.Tracing_DISABLED.
+	Tracing lambda.Tracing
 }
 
 // Named is a function with the name dashboards show.
@@ -138,7 +140,7 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 		return gofunction.NewGoFunction(t, jsii.String(cid), &gofunction.GoFunctionProps{
 			Entry: entry, Description: jsii.String(description), Environment: &vars,
 			Timeout: TriggerTimeout, MemorySize: props.MemorySize,
-			LogLevel: props.LogLevel, LogRetention: props.LogRetention, LogKey: t.LogKey,
+			LogLevel: props.LogLevel, LogRetention: props.LogRetention, LogKey: t.LogKey, Tracing: props.Tracing,
 		})
 	}
 	pool := props.UserPool

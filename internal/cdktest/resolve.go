@@ -84,6 +84,7 @@ func (d *Deployed) Resolve(v interface{}) (string, error) {
 				if s, ok := d.Refs[name]; ok {
 					return s, nil
 				}
+				//lint:ignore ST1005 starts with a CloudFormation intrinsic's name
 				return "", fmt.Errorf("Ref %q is not deployed", name)
 			case "Fn::GetAtt":
 				parts, _ := arg.([]interface{})

@@ -13,7 +13,7 @@ import (
 	"github.com/authstack/authstack/internal/testevents"
 )
 
-func renderer(t *testing.T, b Brand, account string) (*Renderer, *testevents.Buffer) {
+func renderer(t testing.TB, b Brand, account string) (*Renderer, *testevents.Buffer) {
 	m, buf := testevents.Metrics()
 	r, err := New(b, account, m, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {

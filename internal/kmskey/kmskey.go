@@ -1,5 +1,6 @@
 // Package kmskey creates authstack's customer-managed KMS keys, so every key
-// gets the same policy: yearly automatic rotation, retained with the stack.
+// gets the same policy: yearly automatic rotation, retained with the stack,
+// and grants only for AWS services.
 package kmskey
 
 import (
@@ -11,11 +12,29 @@ import (
 )
 
 // New creates a rotating customer-managed key described as "Encrypts <what>".
+//
+// Its policy denies kms:CreateGrant unless an AWS service creates the grant
+// for an AWS resource (DynamoDB does so for its tables): nobody can hand the
+// key's use to a principal through a grant, which IAM policies do not show.
+// This is AWS Control Tower's control CT.KMS.PR.3.
+// Source: https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
+// and https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
 func New(scope constructs.Construct, id, what string) kms.Key {
-	return kms.NewKey(scope, jsii.String(id), &kms.KeyProps{
+	k := kms.NewKey(scope, jsii.String(id), &kms.KeyProps{
 		Description:       jsii.String("Encrypts " + what),
 		EnableKeyRotation: jsii.Bool(true),
 	})
+	k.AddToResourcePolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Sid:        jsii.String("GrantsOnlyForAWSServices"),
+		Effect:     iam.Effect_DENY,
+		Principals: &[]iam.IPrincipal{iam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("kms:CreateGrant"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"BoolIfExists": map[string]interface{}{
+			"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false",
+		}},
+	}), jsii.Bool(true))
+	return k
 }
 
 // NewForLogs creates a key that CloudWatch Logs may use for the log groups

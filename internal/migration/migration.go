@@ -47,6 +47,12 @@ var ErrNotFound = errors.New("migration: user not found or wrong password")
 // error <message>." and adds the final period itself.
 const MsgUnavailable = "Sign-in is unavailable right now, please try again in a few minutes"
 
+// userMessage is an error whose text Cognito shows the user as it is
+// (a sentence, capitalised), unlike Go's lower-case error strings.
+type userMessage string
+
+func (m userMessage) Error() string { return string(m) }
+
 // CacheTTL is how long the bearer token is cached.
 const CacheTTL = 5 * time.Minute
 
@@ -216,7 +222,7 @@ func (h *Handler) Handle(ctx context.Context, ev Event) (Event, error) {
 	if err != nil {
 		h.Metrics.Count(telemetry.MigrationFailures, 1)
 		h.Log.ErrorContext(ctx, "legacy endpoint failed", "triggerSource", ev.TriggerSource, "error", err)
-		return ev, errors.New(MsgUnavailable)
+		return ev, userMessage(MsgUnavailable)
 	}
 	email := strings.ToLower(strings.TrimSpace(attrs["email"]))
 	if email == "" {
