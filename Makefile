@@ -42,7 +42,9 @@ FUZZ_TARGETS := internal/jwtverify:FuzzVerify internal/jwtverify:FuzzClaims inte
   internal/apihandler:FuzzHandle internal/presignup:FuzzHandle internal/userevent:FuzzEventFrom \
   internal/migration:FuzzHandle internal/custommessage:FuzzHandle internal/tokenclaims:FuzzHandle \
   internal/srp:FuzzPasswordVerifier
-FUZZTIME ?= 60s
+FUZZTIME ?= 10m
+# Fuzz workers per target. Default: one per core.
+FUZZ_PARALLEL ?= $(shell nproc)
 
 .PHONY: help tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
 
@@ -134,10 +136,10 @@ clean: ## remove build output (keeps installed tools)
 bench: tools ## run the benchmarks and rewrite docs/BENCHMARKS.md
 	bench/run.sh
 
-fuzz: ## fuzz every attacker-facing parser for FUZZTIME each (default 60s; 10 targets) and keep the corpus in testdata/fuzz
+fuzz: ## fuzz every attacker-facing parser for FUZZTIME each (default 10m; 10 targets) and keep the corpus in testdata/fuzz
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "== $$fn in ./$$pkg for $(FUZZTIME)"; \
-	  go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
+	  go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel $(FUZZ_PARALLEL) ./$$pkg || exit 1; \
 	  mkdir -p $$pkg/testdata/fuzz/$$fn; \
 	  cp -n "$$(go env GOCACHE)/fuzz/$$(go list ./$$pkg)/$$fn/"* $$pkg/testdata/fuzz/$$fn/ 2>/dev/null || true; \
 	done

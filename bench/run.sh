@@ -93,7 +93,7 @@ echo
 echo "## Token verification (issue 4)"
 echo
 echo "\`GOMAXPROCS=1 go run ./bench/jwt\`: the same 64 RSA-2048 access tokens and key set for every verifier, one"
-echo "core, in one run. The fresh path parses with goccy/go-json into typed claims and verifies with crypto/rsa;"
+echo "core, in one run. The fresh path decodes strictly with go-json-experiment/json (encoding/json/v2) into typed claims and verifies with crypto/rsa;"
 echo "the JOSE library (jwx) handles the JWKS only, because its own parse-and-verify costs too much here (last row)."
 echo
 GOMAXPROCS=1 go run ./bench/jwt -seconds 2 -node "$(command -v node)"

@@ -131,6 +131,25 @@ func TestRoutesAuthorizerAndDenyList(t *testing.T) {
 	if !strings.Contains(string(pb), `"dynamodb:BatchGetItem"`) || !strings.Contains(string(pb), `["dynamodb:PutItem","dynamodb:UpdateItem"]`) || strings.Contains(string(pb), `"dynamodb:*"`) {
 		t.Errorf("deny-list grants: %s", pb)
 	}
+	// AND every Lambda permission lets only API Gateway invoke, from this
+	// API (its SourceArn is built on the RestApi's Ref): what the reviewed
+	// cfn-guard suppression (security/suppressions.yaml) relies on
+	perms := tpl.FindResources(jsii.String("AWS::Lambda::Permission"), nil)
+	apis := tpl.FindResources(jsii.String("AWS::ApiGateway::RestApi"), nil)
+	var apiID string
+	for id := range *apis {
+		apiID = id
+	}
+	if len(*perms) == 0 {
+		t.Error("no Lambda permissions")
+	}
+	for id, p := range *perms {
+		props := (*p)["Properties"].(map[string]interface{})
+		src, _ := json.Marshal(props["SourceArn"])
+		if props["Principal"] != "apigateway.amazonaws.com" || !strings.Contains(string(src), `{"Ref":"`+apiID+`"}`) || !strings.Contains(string(src), "execute-api") {
+			t.Errorf("permission %s: principal %v, SourceArn %s; want API Gateway and this API's execute-api ARN", id, props["Principal"], src)
+		}
+	}
 	// AND errors are JSON with 401/403
 	if err := cdktest.Has(tpl, "AWS::ApiGateway::GatewayResponse", map[string]interface{}{"ResponseType": "UNAUTHORIZED", "StatusCode": "401"}); err != nil {
 		t.Error(err)

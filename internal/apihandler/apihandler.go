@@ -155,6 +155,12 @@ func (h *Handler) logout(ctx context.Context, req events.APIGatewayProxyRequest)
 			h.Log.WarnContext(ctx, "logout: RevokeToken failed", "error", err)
 		}
 	}
+	// Managed login's own session (a browser cookie) ends only at its logout
+	// endpoint, whatever Cognito answers here: both answers name it.
+	var logoutURL string
+	if h.HostedUIURL != "" {
+		logoutURL = strings.TrimSuffix(h.HostedUIURL, "/") + "/logout?client_id=" + url.QueryEscape(claims.ClientID)
+	}
 	_, err = h.Cognito.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: aws.String(h.UserPoolID), Username: aws.String(claims.Username)})
 	var gone *ciptypes.UserNotFoundException
 	if err != nil && !errors.As(err, &gone) {
@@ -162,14 +168,11 @@ func (h *Handler) logout(ctx context.Context, req events.APIGatewayProxyRequest)
 		h.Metrics.Count(telemetry.LogoutsIncomplete, 1)
 		h.Log.ErrorContext(ctx, "logout: Cognito did not end the sessions", "error", err)
 		return reply(http.StatusBadGateway, Response{Message: "Signed out of this API, whose tokens are now refused; " +
-			"Cognito did not end your sessions, so your refresh token may still get new tokens elsewhere: try again"})
+			"Cognito did not end your sessions, so your refresh token may still get new tokens elsewhere: try again",
+			HostedUILogoutURL: logoutURL})
 	}
 	h.Metrics.Count(telemetry.SignOuts, 1)
-	resp := Response{Message: "Signed out"}
-	if h.HostedUIURL != "" {
-		resp.HostedUILogoutURL = strings.TrimSuffix(h.HostedUIURL, "/") + "/logout?client_id=" + url.QueryEscape(claims.ClientID)
-	}
-	return reply(http.StatusOK, resp)
+	return reply(http.StatusOK, Response{Message: "Signed out", HostedUILogoutURL: logoutURL})
 }
 
 // identity reads the authorizer's context (authorizer.Context); nil when

@@ -184,6 +184,10 @@ func TestLogoutNeverClaimsSuccessWhenCognitoRefuses(t *testing.T) {
 			if rev.calls != 1 {
 				t.Error("the deny-list was not written first")
 			}
+			// The browser's managed login session still needs ending.
+			if body.HostedUILogoutURL != "https://shop-dev.auth.eu-west-1.amazoncognito.com/logout?client_id="+jwttest.ClientID {
+				t.Errorf("hostedUiLogoutUrl = %q", body.HostedUILogoutURL)
+			}
 			if testevents.Counted(t, metrics.Buffer, telemetry.LogoutsIncomplete) != 1 || testevents.Counted(t, metrics.Buffer, telemetry.SignOuts) != 0 {
 				t.Errorf("metrics: %s", metrics)
 			}

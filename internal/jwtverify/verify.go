@@ -21,6 +21,7 @@
 package jwtverify
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rsa"
@@ -32,6 +33,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +156,7 @@ func decodeObject(dec *jsontext.Decoder, field func(string) (interface{}, bool),
 		}
 		name := tok.String()
 		if dst, ok := field(name); ok {
-			if err := json.UnmarshalDecode(dec, dst); err != nil {
+			if err := decodeValue(dec, dst); err != nil {
 				return fmt.Errorf("%q: %w", name, err)
 			}
 			continue
@@ -170,6 +172,33 @@ func decodeObject(dec *jsontext.Decoder, field func(string) (interface{}, bool),
 	}
 	_, err = dec.ReadToken()
 	return err
+}
+
+// decodeValue decodes the next value into dst. Plain strings (no escapes)
+// and integers, nearly every claim, are read from the raw value directly;
+// anything else goes through json.Unmarshal, so the result and the errors
+// are json's either way (the decoder has already checked the syntax and
+// the UTF-8).
+func decodeValue(dec *jsontext.Decoder, dst interface{}) error {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch d := dst.(type) {
+	case *string:
+		if raw.Kind() == '"' && bytes.IndexByte(raw, '\\') < 0 {
+			*d = string(raw[1 : len(raw)-1])
+			return nil
+		}
+	case *int64:
+		if raw.Kind() == '0' {
+			if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+				*d = n
+				return nil
+			}
+		}
+	}
+	return json.Unmarshal(raw, dst)
 }
 
 // Client is the app client the token was issued to.

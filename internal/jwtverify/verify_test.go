@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -415,10 +416,20 @@ func FuzzClaims(f *testing.F) {
 	f.Add([]byte(`{"sub":"a","sub":"b"}`))
 	f.Add([]byte(`{"ſub":1,"cognito:groups":["a",1]}`))
 	f.Add([]byte("{\"\\"))
+	// plain is Claims without its decoder: encoding/json/v2's own strict
+	// reading of the same tags (exact names, duplicates refused).
+	type plain Claims
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var c Claims
-		jsonv2.Unmarshal(b, &c) // no panic, whatever the input
+		err := jsonv2.Unmarshal(b, &c) // no panic, whatever the input
 		var h header
 		jsonv2.Unmarshal(b, &h)
+		// Differential: what our decoder accepts, json/v2 reads the same.
+		var p plain
+		if err == nil {
+			if perr := jsonv2.Unmarshal(b, &p); perr != nil || !reflect.DeepEqual(Claims(p), c) {
+				t.Fatalf("claims %q: ours %+v, json/v2 %+v (%v)", b, c, p, perr)
+			}
+		}
 	})
 }

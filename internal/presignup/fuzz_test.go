@@ -33,7 +33,7 @@ func FuzzHandle(f *testing.F) {
 			if !ok {
 				t.Fatalf("accepted the invalid address %q", ev.Request.UserAttributes["email"])
 			}
-			if ok && ev.TriggerSource != "PreSignUp_AdminCreateUser" && h.Checker.Disposable(domain) {
+			if ok && ev.TriggerSource != "PreSignUp_AdminCreateUser" && (h.Checker.Disposable(domain) || h.Checker.Disposable(transitional(ev.Request.UserAttributes["email"]))) {
 				t.Fatalf("accepted the disposable domain %q", domain)
 			}
 			return

@@ -85,7 +85,7 @@ func (h *Handler) check(ev events.CognitoEventUserPoolsPreSignup) *Rejection {
 	if !ok {
 		return &Rejection{telemetry.ReasonMalformedEmail, MsgMalformedEmail}
 	}
-	if ev.TriggerSource != "PreSignUp_AdminCreateUser" && h.Checker.Disposable(domain) {
+	if ev.TriggerSource != "PreSignUp_AdminCreateUser" && (h.Checker.Disposable(domain) || h.Checker.Disposable(transitional(email))) {
 		return &Rejection{telemetry.ReasonDisposableEmail, MsgDisposableEmail}
 	}
 	return nil
@@ -116,6 +116,22 @@ func ValidAddress(email string) (domain string, ok bool) {
 	}
 	return domain, true
 }
+
+// transitional is the domain of a valid address as UTS #46 transitional
+// processing (IDNA2003's) maps it: the deviation characters ß, ς, ZWJ and
+// ZWNJ become ss, σ or nothing, where nontransitional processing keeps
+// them. Mail clients of either kind exist, so a listed domain spelled with
+// a deviation character (e.g. ß for ss) is checked in both forms; "" when
+// the domain does not map.
+func transitional(email string) string {
+	d, err := idnaTransitional.ToASCII(email[strings.LastIndexByte(email, '@')+1:])
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+var idnaTransitional = idna.New(idna.MapForLookup(), idna.Transitional(true), idna.BidiRule(), idna.ValidateLabels(true), idna.StrictDomainName(true))
 
 // idnaLookup maps a domain for lookup (UTS #46 nontransitional, with the
 // bidi and joiner rules) and refuses what is not a valid host name.

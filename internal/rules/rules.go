@@ -182,6 +182,25 @@ func (r Rule) validate() error {
 	if r.Owner != "" && strings.Contains(r.Path, "{"+r.Owner+"+}") {
 		return fmt.Errorf("owner %q cannot be a greedy parameter", r.Owner)
 	}
+	// The owner's policy pattern writes every other parameter as *, which
+	// spans '/'. Without a greedy parameter a path of this route has as
+	// many segments as the pattern, so each * keeps to one segment and the
+	// sub stays in the owner's. With one, a * before the owner can swallow
+	// segments and the sub can sit in a later segment of another user's
+	// path: the pattern GET/t/*/users/alice/* matches
+	// /t/x/users/victim/users/alice/y, whose owner is victim.
+	if r.Owner != "" && strings.HasSuffix(segs[len(segs)-1], "+}") {
+		for _, s := range segs {
+			if s == "{"+r.Owner+"}" {
+				break
+			}
+			if strings.HasPrefix(s, "{") {
+				return fmt.Errorf("owner %q follows the parameter %s and the path ends in the greedy %s: "+
+					"the policy's * for %s spans '/', so a caller's sub could match a later segment of another user's path; "+
+					"put the owner before every other parameter, or drop the greedy parameter", r.Owner, s, segs[len(segs)-1], s)
+			}
+		}
+	}
 	return nil
 }
 

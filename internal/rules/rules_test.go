@@ -154,14 +154,28 @@ func randomRules(r *rand.Rand, literals []string) []Rule {
 		if r.IntN(3) == 0 {
 			rule.Groups = []string{"admin"}
 		}
-		if params > 0 && r.IntN(2) == 0 && !strings.Contains(rule.Path, "{p0+}") && strings.Contains(rule.Path, "{p0}") {
-			rule.Owner = "p0"
-		}
-		if r.IntN(4) == 0 {
-			rule.TokenUse = UseAny
+		// The owner may be any single-segment parameter, not only the first.
+		if params > 0 && r.IntN(2) == 0 {
+			if p := fmt.Sprintf("p%d", r.IntN(params)); strings.Contains(rule.Path, "{"+p+"}") {
+				rule.Owner = p
+			}
 		}
 		if r.IntN(5) == 0 {
+			rule.Scopes = []string{"api/read"}
+		}
+		switch r.IntN(6) {
+		case 0, 1:
+			rule.TokenUse = UseAny
+		case 2:
+			rule.TokenUse = UseID
+		}
+		switch r.IntN(6) {
+		case 0:
 			rule.Principals = []string{PrincipalMachine, PrincipalUser}
+		case 1:
+			if rule.TokenUse != UseID {
+				rule.Principals = []string{PrincipalMachine}
+			}
 		}
 		rs = append(rs, rule)
 	}
@@ -170,7 +184,7 @@ func randomRules(r *rand.Rand, literals []string) []Rule {
 
 // adversarialValues are parameter values built from the routes' own literals.
 func adversarialValues(rs []Rule) []string {
-	vals := []string{alice, "v", "admin"}
+	vals := []string{alice, "v", "admin", "", "a/x", "me/admin", "users/" + alice}
 	for _, rule := range rs {
 		lits := []string{}
 		for _, s := range strings.Split(strings.TrimPrefix(rule.Path, "/"), "/") {
@@ -208,12 +222,14 @@ func adversarialPaths(r *rand.Rand, rs []Rule, values []string) []string {
 func identities(rs []Rule) []Identity {
 	var out []Identity
 	for _, groups := range [][]string{nil, {"admin"}} {
-		for _, use := range []string{UseAccess, UseID} {
-			for _, sub := range []string{alice, "admin", "v"} {
-				out = append(out, Identity{Sub: sub, TokenUse: use, Groups: groups})
+		for _, scopes := range [][]string{nil, {"api/read"}} {
+			for _, use := range []string{UseAccess, UseID} {
+				for _, sub := range []string{alice, "admin", "v", "users"} {
+					out = append(out, Identity{Sub: sub, TokenUse: use, Groups: groups, Scopes: scopes})
+				}
 			}
+			out = append(out, Identity{Sub: "machine-client-id", TokenUse: UseAccess, Machine: true, Groups: groups, Scopes: scopes})
 		}
-		out = append(out, Identity{Sub: "machine-client-id", TokenUse: UseAccess, Machine: true, Groups: groups})
 	}
 	return out
 }
@@ -236,6 +252,9 @@ func TestValidateRefusesWhatLeaked(t *testing.T) {
 			{Method: "GET", Path: "/users/{id}", Owner: "id"},
 			{Method: "GET", Path: "/users/me", Groups: []string{"admin"}},
 		}},
+		{"an owner's own route, through a parameter before it and a greedy one after", []Rule{
+			{Method: "GET", Path: "/tenants/{tenant}/users/{id}/{proxy+}", Owner: "id"},
+		}},
 		{"a middle parameter spans segments", []Rule{
 			{Method: "GET", Path: "/a/{p}/items"},
 			{Method: "GET", Path: "/a/b/c/items", Groups: []string{"admin"}},
@@ -243,8 +262,12 @@ func TestValidateRefusesWhatLeaked(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := Validate(tc.rs); err == nil || !strings.Contains(err.Error(), "would also allow") {
-				t.Errorf("Validate = %v; want the two rules named", err)
+			want := "would also allow" // the two rules named
+			if len(tc.rs) == 1 {
+				want = "could match a later segment of another user's path"
+			}
+			if err := Validate(tc.rs); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("Validate = %v; want %q", err, want)
 			}
 		})
 	}

@@ -9,6 +9,10 @@
 // The scanners' own JSON reports are parsed; resources are named by their
 // construct path (the template's aws:cdk:path metadata), which stays the
 // same across environments while logical ids and stack names do not.
+// Nothing else may excuse a finding: a template carrying the scanners'
+// inline suppressions (checkov's or cfn-guard's resource metadata) is an
+// error, and so is a report that skipped a check or left a template
+// unscanned.
 package scan
 
 import (
@@ -64,6 +68,7 @@ func ReadTemplate(file string) (Template, error) {
 		return Template{}, err
 	}
 	var doc struct {
+		Metadata  map[string]any `json:"Metadata"`
 		Resources map[string]struct {
 			Metadata map[string]any `json:"Metadata"`
 		} `json:"Resources"`
@@ -71,8 +76,24 @@ func ReadTemplate(file string) (Template, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return Template{}, fmt.Errorf("%s: %w", file, err)
 	}
+	// Inline suppressions: checkov reads Metadata.checkov.skip, cfn-guard
+	// Metadata.guard.SuppressedRules (on a resource or the template).
+	inline := func(where string, md map[string]any) error {
+		for _, k := range []string{"checkov", "guard", "cfn_nag"} {
+			if _, ok := md[k]; ok {
+				return fmt.Errorf("%s: %s carries %q metadata, an inline scanner suppression; excuse findings in the reviewed suppressions file instead", file, where, k)
+			}
+		}
+		return nil
+	}
+	if err := inline("the template", doc.Metadata); err != nil {
+		return Template{}, err
+	}
 	t := Template{File: file, Paths: map[string]string{}}
 	for id, r := range doc.Resources {
+		if err := inline(id, r.Metadata); err != nil {
+			return Template{}, err
+		}
 		if p, ok := r.Metadata["aws:cdk:path"].(string); ok {
 			// "authdev-development/Api/Resource" -> "Api/Resource"
 			if i := strings.IndexByte(p, '/'); i >= 0 {
@@ -84,18 +105,25 @@ func ReadTemplate(file string) (Template, error) {
 	return t, nil
 }
 
-// ParseCheckov reads checkov's JSON report (-o json): one object, or a list
-// of objects when several frameworks ran.
+// ParseCheckov reads checkov's JSON report (-o json, without --quiet, so
+// passed and skipped checks are listed too): one object, or a list of
+// objects when several frameworks ran. It is an error when checkov could
+// not parse a file, skipped a check, or checked nothing in one of the
+// templates.
 func ParseCheckov(report []byte, templates []Template) ([]Finding, error) {
+	type check struct {
+		CheckID     string `json:"check_id"`
+		CheckName   string `json:"check_name"`
+		FileAbsPath string `json:"file_abs_path"`
+		Resource    string `json:"resource"` // TYPE.LOGICAL_ID
+	}
 	type result struct {
 		CheckType string `json:"check_type"`
 		Results   struct {
-			FailedChecks []struct {
-				CheckID     string `json:"check_id"`
-				CheckName   string `json:"check_name"`
-				FileAbsPath string `json:"file_abs_path"`
-				Resource    string `json:"resource"` // TYPE.LOGICAL_ID
-			} `json:"failed_checks"`
+			PassedChecks  []check  `json:"passed_checks"`
+			FailedChecks  []check  `json:"failed_checks"`
+			SkippedChecks []check  `json:"skipped_checks"`
+			ParsingErrors []string `json:"parsing_errors"`
 		} `json:"results"`
 	}
 	var results []result
@@ -110,7 +138,22 @@ func ParseCheckov(report []byte, templates []Template) ([]Finding, error) {
 		return nil, fmt.Errorf("checkov report: %w", err)
 	}
 	var out []Finding
+	checked := map[string]bool{}
 	for _, r := range results {
+		if len(r.Results.ParsingErrors) > 0 {
+			return nil, fmt.Errorf("checkov could not parse %v", r.Results.ParsingErrors)
+		}
+		if len(r.Results.SkippedChecks) > 0 {
+			c := r.Results.SkippedChecks[0]
+			return nil, fmt.Errorf("checkov skipped %s on %s in %s: inline skips are not allowed; excuse findings in the reviewed suppressions file", c.CheckID, c.Resource, c.FileAbsPath)
+		}
+		for _, c := range append(r.Results.PassedChecks, r.Results.FailedChecks...) {
+			t, err := templateOf(templates, c.FileAbsPath)
+			if err != nil {
+				return nil, err
+			}
+			checked[t.File] = true
+		}
 		for _, c := range r.Results.FailedChecks {
 			_, id, ok := strings.Cut(c.Resource, ".")
 			if !ok {
@@ -123,15 +166,22 @@ func ParseCheckov(report []byte, templates []Template) ([]Finding, error) {
 			out = append(out, Finding{Scanner: Checkov, Check: c.CheckID, Title: c.CheckName, Template: t.File, LogicalID: id, Path: t.Paths[id]})
 		}
 	}
+	for _, t := range templates {
+		if !checked[t.File] {
+			return nil, fmt.Errorf("checkov checked nothing in %s", t.File)
+		}
+	}
 	return out, nil
 }
 
 // ParseCfnGuard reads cfn-guard's structured JSON report (validate -o json
 // --structured): per data file, the rules not complied with, each with the
-// template paths (/Resources/LOGICAL_ID/...) its clauses failed on.
+// template paths (/Resources/LOGICAL_ID/...) its clauses failed on. It is an
+// error when a template is missing from the report or was skipped.
 func ParseCfnGuard(report []byte, templates []Template) ([]Finding, error) {
 	var files []struct {
 		Name         string `json:"name"`
+		Status       string `json:"status"`
 		NotCompliant []struct {
 			Rule json.RawMessage `json:"Rule"`
 		} `json:"not_compliant"`
@@ -140,14 +190,16 @@ func ParseCfnGuard(report []byte, templates []Template) ([]Finding, error) {
 		return nil, fmt.Errorf("cfn-guard report: %w", err)
 	}
 	var out []Finding
+	checked := map[string]bool{}
 	for _, f := range files {
-		if len(f.NotCompliant) == 0 {
-			continue
-		}
 		t, err := templateOf(templates, f.Name)
 		if err != nil {
 			return nil, err
 		}
+		if f.Status != "PASS" && f.Status != "FAIL" {
+			return nil, fmt.Errorf("cfn-guard did not evaluate %s (status %q)", f.Name, f.Status)
+		}
+		checked[t.File] = true
 		for _, nc := range f.NotCompliant {
 			var rule any
 			if err := json.Unmarshal(nc.Rule, &rule); err != nil {
@@ -163,6 +215,11 @@ func ParseCfnGuard(report []byte, templates []Template) ([]Finding, error) {
 			for _, id := range slices.Sorted(maps.Keys(ids)) {
 				out = append(out, Finding{Scanner: CfnGuard, Check: name, Title: title, Template: t.File, LogicalID: id, Path: t.Paths[id]})
 			}
+		}
+	}
+	for _, t := range templates {
+		if !checked[t.File] {
+			return nil, fmt.Errorf("cfn-guard's report does not cover %s", t.File)
 		}
 	}
 	return out, nil
@@ -245,7 +302,8 @@ type Suppression struct {
 	// Check is the checkov check id or the cfn-guard rule name.
 	Check string `yaml:"check"`
 	// Paths are construct paths without the stack name, where * stands for
-	// any run of characters, "/" included: "Api/*/Resource".
+	// any run of characters within one path segment (not "/"):
+	// "Triggers/*/Resource/Resource".
 	Paths []string `yaml:"paths"`
 	// Reason is why the finding is accepted, for a security reviewer.
 	Reason string `yaml:"reason"`
@@ -283,14 +341,14 @@ func ParseSuppressions(b []byte) ([]Suppression, error) {
 		}
 		seen[s.Scanner+" "+s.Check] = i
 		if len(s.Paths) == 0 {
-			errs = append(errs, fmt.Errorf("%s: paths are required (construct paths; * stands for any characters)", at))
+			errs = append(errs, fmt.Errorf("%s: paths are required (construct paths; * stands for any characters but /)", at))
 		}
 		for _, p := range s.Paths {
 			if p == "" {
 				errs = append(errs, fmt.Errorf("%s: an empty path", at))
 				continue
 			}
-			s.patterns = append(s.patterns, regexp.MustCompile("^"+strings.ReplaceAll(regexp.QuoteMeta(p), `\*`, ".*")+"$"))
+			s.patterns = append(s.patterns, regexp.MustCompile("^"+strings.ReplaceAll(regexp.QuoteMeta(p), `\*`, "[^/]*")+"$"))
 		}
 		if len(strings.TrimSpace(s.Reason)) < MinReasonLength {
 			errs = append(errs, fmt.Errorf("%s: reason must say why the finding is accepted (at least %d characters)", at, MinReasonLength))

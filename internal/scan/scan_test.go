@@ -12,7 +12,7 @@ import (
 // policy lets anyone in the account create grants, a table without PITR or
 // a customer key), captured with
 //
-//	.venv-scan/bin/checkov --skip-download --framework cloudformation --quiet --compact -o json -f internal/scan/testdata/template.json
+//	.venv-scan/bin/checkov --skip-download --framework cloudformation --compact -o json -f internal/scan/testdata/template.json
 //	cfn-guard validate -r RULES -d internal/scan/testdata/template.json -o json --structured -S none
 
 func readTemplate(t *testing.T) []Template {
@@ -72,9 +72,20 @@ func TestParseCheckovReport(t *testing.T) {
 	if _, err := ParseCheckov(read(t, "testdata/checkov.json"), []Template{{File: "other.json"}}); err == nil {
 		t.Error("report about an unknown template accepted")
 	}
-	// A report from a run that found nothing (one framework: an object).
-	if fs, err := ParseCheckov([]byte(`{"check_type":"cloudformation","results":{"failed_checks":[]},"summary":{}}`), nil); err != nil || len(fs) != 0 {
-		t.Errorf("empty report: %v, %v", fs, err)
+	// A report that checked nothing in a scanned template is an error: the
+	// template was not scanned, which is not the same as clean.
+	if _, err := ParseCheckov([]byte(`{"check_type":"cloudformation","results":{"failed_checks":[]},"summary":{}}`), readTemplate(t)); err == nil ||
+		!strings.Contains(err.Error(), "checked nothing in testdata/template.json") {
+		t.Errorf("empty report: %v", err)
+	}
+	if _, err := ParseCheckov([]byte(`{"results":{"parsing_errors":["x.json"]}}`), nil); err == nil || !strings.Contains(err.Error(), "could not parse") {
+		t.Errorf("parsing errors: %v", err)
+	}
+	// A check skipped inline (Metadata.checkov.skip; real capture of the same
+	// template with one skip) is an error, not a silent pass.
+	skip := []Template{{File: "testdata/template-inline-skip.json", Paths: map[string]string{}}}
+	if _, err := ParseCheckov(read(t, "testdata/checkov-inline-skip.json"), skip); err == nil || !strings.Contains(err.Error(), "checkov skipped CKV_AWS_18") {
+		t.Errorf("inline skip: %v", err)
 	}
 	if _, err := ParseCheckov([]byte(`not json`), nil); err == nil {
 		t.Error("garbage accepted as a report")
@@ -101,11 +112,34 @@ func TestParseCfnGuardReport(t *testing.T) {
 	if len(fs) != 12 {
 		t.Errorf("%d findings; the report has 12 rules not complied with, one resource each", len(fs))
 	}
+	// A template the report does not cover is an error.
+	other := append(readTemplate(t), Template{File: "testdata/other.json"})
+	if _, err := ParseCfnGuard(read(t, "testdata/cfn-guard.json"), other); err == nil || !strings.Contains(err.Error(), "does not cover testdata/other.json") {
+		t.Errorf("uncovered template: %v", err)
+	}
+	if _, err := ParseCfnGuard([]byte(`[{"name":"testdata/template.json","status":"SKIP"}]`), readTemplate(t)); err == nil || !strings.Contains(err.Error(), "did not evaluate") {
+		t.Errorf("skipped template: %v", err)
+	}
 	// The Control Tower control id and title come along.
 	for _, f := range fs {
 		if f.Check == "kms_create_grant_aws_service_check" && !strings.HasPrefix(f.Title, "CT.KMS.PR.3 Require an AWS KMS key policy") {
 			t.Errorf("title = %q", f.Title)
 		}
+	}
+}
+
+func TestInlineSuppressionsAreRefused(t *testing.T) {
+	// checkov's Metadata.checkov.skip and cfn-guard's Metadata.guard.SuppressedRules
+	// would excuse findings outside the reviewed file.
+	if _, err := ReadTemplate("testdata/template-inline-skip.json"); err == nil || !strings.Contains(err.Error(), `StoreBucket1234ABCD carries "checkov" metadata`) {
+		t.Errorf("ReadTemplate = %v", err)
+	}
+	guard := t.TempDir() + "/t.json"
+	if err := os.WriteFile(guard, []byte(`{"Resources":{"B":{"Type":"AWS::S3::Bucket","Metadata":{"guard":{"SuppressedRules":["S3_BUCKET_LOGGING_ENABLED"]}}}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadTemplate(guard); err == nil || !strings.Contains(err.Error(), `"guard" metadata`) {
+		t.Errorf("ReadTemplate = %v", err)
 	}
 }
 
@@ -141,7 +175,8 @@ func TestApplyExcusesOnlyWhatItNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	findings := []Finding{
-		{Scanner: Checkov, Check: "CKV_AWS_18", Path: "Store/Bucket/Resource"},  // * spans "/"
+		{Scanner: Checkov, Check: "CKV_AWS_18", Path: "Store/Bucket"},           // * within a segment
+		{Scanner: Checkov, Check: "CKV_AWS_18", Path: "Store/Bucket/Resource"},  // * never spans "/"
 		{Scanner: Checkov, Check: "CKV_AWS_18", Path: "Other/Bucket/Resource"},  // another resource
 		{Scanner: Checkov, Check: "CKV_AWS_21", Path: "Store/Bucket/Resource"},  // another check
 		{Scanner: CfnGuard, Check: "CKV_AWS_18", Path: "Store/Bucket/Resource"}, // another scanner
@@ -155,6 +190,7 @@ func TestApplyExcusesOnlyWhatItNames(t *testing.T) {
 		got = append(got, f.Scanner+" "+f.Check+" "+f.Path)
 	}
 	want := []string{
+		"checkov CKV_AWS_18 Store/Bucket/Resource",
 		"checkov CKV_AWS_18 Other/Bucket/Resource",
 		"checkov CKV_AWS_21 Store/Bucket/Resource",
 		"cfn-guard CKV_AWS_18 Store/Bucket/Resource",

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -42,18 +43,36 @@ var ScalarOnlyClaims = []string{"address", "email_verified", "phone_number_verif
 // its own claims and developer-only attributes.
 var ReservedPrefixes = []string{"cognito:", "dev:"}
 
-// Reserved reports whether Cognito forbids adding or overriding claim name.
+// Reserved reports whether Cognito forbids adding or overriding claim name,
+// in any letter case. Case is folded as the token verifier folds it
+// (strings.EqualFold, Unicode simple folding), so "ſub" (long s) is sub
+// too: a claim the verifier would read as a case variant of one of its own
+// names, and refuse every token for, is never written.
 func Reserved(name string) bool {
-	lower := strings.ToLower(name)
-	if slices.Contains(ReservedClaims, lower) {
-		return true
+	for _, r := range ReservedClaims {
+		if strings.EqualFold(name, r) {
+			return true
+		}
 	}
 	for _, p := range ReservedPrefixes {
-		if strings.HasPrefix(lower, p) {
+		if hasFoldPrefix(name, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasFoldPrefix reports whether s starts with prefix under simple case
+// folding, rune by rune (the two may differ in byte length).
+func hasFoldPrefix(s, prefix string) bool {
+	for _, p := range prefix {
+		r, size := utf8.DecodeRuneInString(s)
+		if size == 0 || !strings.EqualFold(string(r), string(p)) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
 }
 
 // ValidScope reports whether s is an OAuth 2.0 scope token: one or more

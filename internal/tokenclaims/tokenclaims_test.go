@@ -113,6 +113,11 @@ func TestRejects(t *testing.T) {
 		`{"rolesClaim":"cognito:preferred_role"}`,
 		`{"attributeClaims":{"cognito:anything":"email"}}`,
 		`{"attributeClaims":{"dev:custom:tier":"custom:tier"}}`,
+		// Case folded as the verifier folds it (strings.EqualFold): the long s
+		// (U+017F) and the Kelvin sign (U+212A) are case variants of s and k
+		`{"attributeClaims":{"ſub":"email"}}`,
+		`{"rolesClaim":"ſcope"}`,
+		`{"attributeClaims":{"toKen_uſe":"email"}}`,
 		// A list cannot go into claims Cognito keeps scalar
 		`{"rolesClaim":"address"}`,
 		`{"rolesClaim":"email_verified"}`,

@@ -48,7 +48,9 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("%s: %w", *supFile, err)
 	}
 	var templates []scan.Template
-	ckArgs := []string{"--skip-download", "--framework", "cloudformation", "--quiet", "--compact", "-o", "json"}
+	// Without --quiet: the report lists passed and skipped checks too, so
+	// an unscanned template or an inline skip is seen.
+	ckArgs := []string{"--skip-download", "--framework", "cloudformation", "--compact", "-o", "json"}
 	gArgs := []string{"validate", "-r", *rules, "-o", "json", "--structured", "-S", "none"}
 	for _, f := range fs.Args() {
 		t, err := scan.ReadTemplate(f)
