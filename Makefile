@@ -38,10 +38,10 @@ CFNGUARD_RULES := $(CFNGUARD_PKG)/rules/control-tower/cfn-guard
 
 # Every parser the authorizer, the API and the triggers expose to attacker
 # bytes: package:FuzzFunction. `make fuzz` runs each for FUZZTIME.
-FUZZ_TARGETS := internal/jwtverify:FuzzVerify internal/jwtverify:FuzzClaims internal/authorizer:FuzzHandle \
-  internal/apihandler:FuzzHandle internal/presignup:FuzzHandle internal/userevent:FuzzEventFrom \
-  internal/migration:FuzzHandle internal/custommessage:FuzzHandle internal/tokenclaims:FuzzHandle \
-  internal/srp:FuzzPasswordVerifier
+FUZZ_TARGETS := internal/runtime/jwtverify:FuzzVerify internal/runtime/jwtverify:FuzzClaims internal/runtime/authorizer:FuzzHandle \
+  internal/runtime/apihandler:FuzzHandle internal/runtime/presignup:FuzzHandle internal/runtime/userevent:FuzzEventFrom \
+  internal/runtime/migration:FuzzHandle internal/runtime/custommessage:FuzzHandle internal/runtime/tokenclaims:FuzzHandle \
+  internal/runtime/srp:FuzzPasswordVerifier
 FUZZTIME ?= 10m
 # Fuzz workers per target. Default: one per core.
 FUZZ_PARALLEL ?= $(shell nproc)
@@ -93,7 +93,7 @@ staticcheck: ## staticcheck (pinned) over every package, e2e and Lambda build ta
 	go run $(STATICCHECK) -tags e2e,lambda.norpc ./...
 
 scan: tools-scan ## checkov and cfn-guard (AWS Control Tower rules) over cdk.out/ and the example; findings not in security/suppressions.yaml fail
-	go run ./internal/scan/cmd/scan -checkov .venv-scan/bin/checkov -cfn-guard $(CFNGUARD) -rules $(CFNGUARD_RULES) \
+	go run ./internal/tools/scan/cmd/scan -checkov .venv-scan/bin/checkov -cfn-guard $(CFNGUARD) -rules $(CFNGUARD_RULES) \
 	  -suppressions security/suppressions.yaml $(OUT)/*.template.json $(EXAMPLE_OUT)/*.template.json
 
 lint-templates: ## cfn-lint every template in cdk.out/ and the example's output (zero errors and warnings)
@@ -111,10 +111,10 @@ e2e: synth-local tools-emulator ## deploy the development stack into a local AWS
 	go test -tags e2e -count=1 -v ./e2e/
 
 local: synth-local tools-emulator ## deploy the development stack into a local AWS emulator and leave it running
-	go run ./internal/emulator/cmd/local up -assembly $(LOCAL_OUT) -stack $(LOCAL_STACK) -state .local
+	go run ./internal/test/emulator/cmd/local up -assembly $(LOCAL_OUT) -stack $(LOCAL_STACK) -state .local
 
 local-stop: ## stop what `make local` started
-	go run ./internal/emulator/cmd/local down -state .local
+	go run ./internal/test/emulator/cmd/local down -state .local
 
 test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: unit tests, staticcheck, synth of every environment and the example, cfn-lint, security scanners, the deployed journey
 
@@ -145,7 +145,7 @@ fuzz: ## fuzz every attacker-facing parser for FUZZTIME each (default 10m; 10 ta
 	done
 
 generate: tools ## regenerate the embedded disposable-domain list from the pinned npm package
-	go generate ./internal/disposable
+	go generate ./internal/runtime/disposable
 
 srp-vectors: tools ## recompute the SRP known answers with AWS's own client (amazon-cognito-identity-js, pinned)
-	node internal/srp/testdata/gen.cjs > internal/srp/testdata/vectors.json
+	node internal/runtime/srp/testdata/gen.cjs > internal/runtime/srp/testdata/vectors.json

@@ -19,7 +19,7 @@ declare -A events=(
 flags=(-trimpath -buildvcs=false -tags lambda.norpc "-ldflags=-s -w -buildid=")
 
 # The reference's list: the first 16,000 domains of ours (it scanned ~16k).
-awk '!/^#/ && n++ < 16000' internal/disposable/domains.txt > "$tmp/domains16k.txt"
+awk '!/^#/ && n++ < 16000' internal/runtime/disposable/domains.txt > "$tmp/domains16k.txt"
 
 {
 echo "# Benchmarks"
@@ -50,7 +50,7 @@ echo "event and stops the clock at the first answer; $N cold starts each (host b
 echo "user-events function runs with publishing off (SNS is a network call, outside the process's start-up)."
 echo "The migration and API handler functions are not in this table: their first answer is a network call"
 echo "(the legacy endpoint; Cognito and DynamoDB on logout). Functions build their AWS SDK configuration from"
-echo "Lambda's environment (internal/awsenv): config.LoadDefaultConfig alone took about 3 ms per call here."
+echo "Lambda's environment (internal/runtime/awsenv): config.LoadDefaultConfig alone took about 3 ms per call here."
 echo "Peak RSS is the largest of the runs. Target: ≤ 10 ms for every trigger."
 echo
 echo "| function | runs | median ms | p95 ms | peak RSS MB |"
@@ -83,11 +83,11 @@ DOMAINS_FILE="$tmp/domains16k.txt" python3 bench/reference/presignup.py --per-ca
 echo '```'
 echo
 echo "authstack (\`go test -bench . -benchmem -run '^\$' ./internal/...\`). The domain check is"
-echo "BenchmarkDisposable (target ≤ 1 µs) over $(grep -vc '^#' internal/disposable/domains.txt) domains, held in a static hash index"
+echo "BenchmarkDisposable (target ≤ 1 µs) over $(grep -vc '^#' internal/runtime/disposable/domains.txt) domains, held in a static hash index"
 echo "embedded in the binary, so a new process does no work to load it:"
 echo
 echo '```'
-go test -bench . -benchmem -run '^$' ./internal/disposable ./internal/presignup ./internal/userevent ./internal/tokenclaims ./internal/custommessage 2>&1 | grep -E '^(Benchmark|ok|pkg)'
+go test -bench . -benchmem -run '^$' ./internal/runtime/disposable ./internal/runtime/presignup ./internal/runtime/userevent ./internal/runtime/tokenclaims ./internal/runtime/custommessage 2>&1 | grep -E '^(Benchmark|ok|pkg)'
 echo '```'
 echo
 echo "## Token verification (issue 4)"

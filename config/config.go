@@ -1,9 +1,9 @@
 package config
 
 import (
+	"github.com/authstack/authstack/claims"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/rules"
-	"github.com/authstack/authstack/internal/tokenclaims"
+	"github.com/authstack/authstack/rules"
 )
 
 // Config is the complete, validated configuration of one environment: one
@@ -107,7 +107,7 @@ type Triggers struct {
 	// TokenClaims declares pre token generation (claims from attributes,
 	// roles from groups, extra access-token scopes). Needs the ESSENTIALS or
 	// PLUS feature plan. Default: none (no pre token generation trigger).
-	TokenClaims tokenclaims.Rules `yaml:"tokenClaims" json:"tokenClaims"`
+	TokenClaims claims.Rules `yaml:"tokenClaims" json:"tokenClaims"`
 	// Migration enables just-in-time user migration from a legacy endpoint.
 	Migration Migration `yaml:"migration" json:"migration"`
 	// MemoryMB is the memory of each trigger function, 128-10240 MB.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authstack/authstack/internal/rules"
+	"github.com/authstack/authstack/rules"
 )
 
 // referenceFile is the shape of the reference design's parameter files.
@@ -265,7 +265,7 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"group name space", func(c *Config) { c.Groups[0].Name = "two words" }, `groups[0].name: "two words"`},
 		{"deny domain", func(c *Config) { c.Triggers.DenyDomains = []string{"Bad Domain"} }, `triggers.denyDomains[0]: "Bad Domain"`},
 		{"allow domain", func(c *Config) { c.Triggers.AllowDomains = []string{"x"} }, `triggers.allowDomains[0]: "x" is not a fully qualified`},
-		{"reserved claim", func(c *Config) { c.Triggers.TokenClaims.AttributeClaims = map[string]string{"sub": "custom:x"} }, `triggers.tokenClaims: tokenclaims: claim "sub" cannot be added`},
+		{"reserved claim", func(c *Config) { c.Triggers.TokenClaims.AttributeClaims = map[string]string{"sub": "custom:x"} }, `triggers.tokenClaims: claims: claim "sub" cannot be added`},
 		{"claims on lite", func(c *Config) {
 			c.UserPool.FeaturePlan = "LITE"
 			c.Triggers.TokenClaims.RolesClaim = "roles"

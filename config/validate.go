@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/rules"
 	"github.com/authstack/authstack/internal/validate"
+	"github.com/authstack/authstack/rules"
 )
 
 const (

@@ -1,7 +1,7 @@
 //go:build e2e
 
 // Package e2e is the deployed proof: it deploys the synthesized development
-// stack into the local AWS emulator (internal/emulator) and runs a user's
+// stack into the local AWS emulator (internal/test/emulator) and runs a user's
 // journey through it. `make e2e` runs it (part of `make test`):
 //
 //	go test -tags e2e -count=1 -v ./e2e/
@@ -41,9 +41,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/emulator"
-	"github.com/authstack/authstack/internal/srp"
-	"github.com/authstack/authstack/internal/userevent"
+	"github.com/authstack/authstack/internal/runtime/srp"
+	"github.com/authstack/authstack/internal/runtime/userevent"
+	"github.com/authstack/authstack/internal/test/emulator"
 )
 
 const stackName = "authdev-development"

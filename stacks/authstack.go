@@ -28,7 +28,7 @@ import (
 	"github.com/authstack/authstack/constructs/triggers"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
-	"github.com/authstack/authstack/internal/kmskey"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
 )
 
 // AuthStackProps configures an AuthStack.

@@ -17,9 +17,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/config"
-	"github.com/authstack/authstack/internal/cdktest"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/jwtverify"
+	"github.com/authstack/authstack/internal/runtime/jwtverify"
+	"github.com/authstack/authstack/internal/test/cdktest"
 	"github.com/authstack/authstack/stacks"
 )
 

@@ -1,6 +1,6 @@
 // Command jwt measures token verification side by side, in one run, on the
 // same RSA-2048 tokens: the Go floor (rsa.VerifyPKCS1v15 on a precomputed
-// digest), authstack's fresh verify (internal/jwtverify, cache off), a token
+// digest), authstack's fresh verify (internal/runtime/jwtverify, cache off), a token
 // seen before (cache on: expiry and use checked, signature not), the whole
 // authorizer handler (p50/p99 latency with a warm JWKS and an in-memory
 // deny-list), and aws-jwt-verify on Node (bench/jwt/verify.mjs). It prints
@@ -31,11 +31,11 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jwt"
 
-	"github.com/authstack/authstack/internal/authorizer"
-	"github.com/authstack/authstack/internal/jwtverify"
-	"github.com/authstack/authstack/internal/jwtverify/jwttest"
-	"github.com/authstack/authstack/internal/rules"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/runtime/authorizer"
+	"github.com/authstack/authstack/internal/runtime/jwtverify"
+	"github.com/authstack/authstack/internal/runtime/jwtverify/jwttest"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
+	"github.com/authstack/authstack/rules"
 )
 
 const nTokens = 64
@@ -142,7 +142,7 @@ func main() {
 		fmt.Printf("| %s | %.0f | %.2f× | %s | %s |\n", name, r, r/floor, vsNode, target)
 	}
 	row("Go floor: `rsa.VerifyPKCS1v15` on a precomputed digest", floor, "")
-	row("authstack, fresh token (`internal/jwtverify`, cache off)", freshRate, "≥ 0.80× floor")
+	row("authstack, fresh token (`internal/runtime/jwtverify`, cache off)", freshRate, "≥ 0.80× floor")
 	row("authstack, token seen before (cache: expiry and use still checked)", cachedRate, "≥ 10× aws-jwt-verify")
 	if nodeRate > 0 {
 		row("aws-jwt-verify 5.2.1 on Node 24 (`verifySync`)", nodeRate, "")

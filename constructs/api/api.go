@@ -5,7 +5,7 @@
 // Routes: GET /guest (open), GET /user, GET /client, GET /users/{id},
 // POST /auth/logout (Lambda integration), and ANY /proxy/{proxy+} (HTTP
 // proxy to an upstream) when an upstream is given. Every route but /guest
-// goes through the TOKEN authorizer (internal/authorizer), which verifies
+// goes through the TOKEN authorizer (internal/runtime/authorizer), which verifies
 // the Cognito JWT, rejects revoked tokens, and applies the declarative rules.
 // Errors are JSON ({"message": ..., "status": ...}) with the right status:
 // 401 for missing, invalid or revoked tokens, 403 for a valid token without
@@ -31,11 +31,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/gofunction"
-	"github.com/authstack/authstack/internal/cdkutil"
+	"github.com/authstack/authstack/internal/cdk/cdkutil"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/cdk/nag"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/kmskey"
-	"github.com/authstack/authstack/internal/nag"
-	"github.com/authstack/authstack/internal/rules"
+	"github.com/authstack/authstack/rules"
 )
 
 // APIProps configures an API.
@@ -60,7 +60,7 @@ type APIProps struct {
 	// logout answers then name its /logout endpoint for the caller's client.
 	// Default: none.
 	HostedUiBaseUrl *string
-	// Rules are the access rules (internal/rules); each of the Lambda routes
+	// Rules are the access rules (rules); each of the Lambda routes
 	// (/user, /client, /users/{id}, /auth/logout) and /proxy/{proxy+} needs one
 	// or nobody can call it. Required.
 	Rules []rules.Rule

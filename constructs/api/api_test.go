@@ -13,8 +13,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/api"
-	"github.com/authstack/authstack/internal/cdktest"
-	"github.com/authstack/authstack/internal/rules"
+	"github.com/authstack/authstack/internal/test/cdktest"
+	"github.com/authstack/authstack/rules"
 )
 
 var testRules = []rules.Rule{

@@ -7,7 +7,7 @@ import (
 
 	"github.com/authstack/authstack/constructs/api"
 	"github.com/authstack/authstack/constructs/userpool"
-	"github.com/authstack/authstack/internal/rules"
+	"github.com/authstack/authstack/rules"
 )
 
 // An API where only members of "support" may read other users, behind WAF.

@@ -19,8 +19,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/authstack/authstack/internal/kmskey"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // Function is a function to chart and alarm on.
@@ -99,15 +99,15 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 		DefaultInterval: awscdk.Duration_Days(jsii.Number(1)),
 	})
 	d.Dashboard.AddWidgets(
-		graph("Sign-ups and sign-ins", d.Metric(telemetry.SignUps), d.Metric(telemetry.Confirmations),
-			d.Metric(telemetry.SignInAttempts), d.Metric(telemetry.SignIns), d.Metric(telemetry.PasswordResets),
-			d.Metric(telemetry.UnknownUserSignInAttempts).With(&cw.MetricOptions{Label: jsii.String("sign-in attempts, unknown users")})),
-		graph("Sign-up rejections by reason", d.rejections(telemetry.ReasonDisposableEmail),
-			d.rejections(telemetry.ReasonMalformedEmail), d.rejections(telemetry.ReasonMissingEmail)),
-		graph("User events not published", d.Metric(telemetry.PublishFailures)),
-		graph("API authorizer decisions", d.Metric(telemetry.AuthorizerAllowed).With(&cw.MetricOptions{Label: jsii.String("allowed")}),
-			d.denials(), d.Metric(telemetry.SignOuts).With(&cw.MetricOptions{Label: jsii.String("sign-outs")}),
-			d.Metric(telemetry.LogoutsIncomplete).With(&cw.MetricOptions{Label: jsii.String("sign-outs Cognito did not complete")})),
+		graph("Sign-ups and sign-ins", d.Metric(contract.SignUps), d.Metric(contract.Confirmations),
+			d.Metric(contract.SignInAttempts), d.Metric(contract.SignIns), d.Metric(contract.PasswordResets),
+			d.Metric(contract.UnknownUserSignInAttempts).With(&cw.MetricOptions{Label: jsii.String("sign-in attempts, unknown users")})),
+		graph("Sign-up rejections by reason", d.rejections(contract.ReasonDisposableEmail),
+			d.rejections(contract.ReasonMalformedEmail), d.rejections(contract.ReasonMissingEmail)),
+		graph("User events not published", d.Metric(contract.PublishFailures)),
+		graph("API authorizer decisions", d.Metric(contract.AuthorizerAllowed).With(&cw.MetricOptions{Label: jsii.String("allowed")}),
+			d.denials(), d.Metric(contract.SignOuts).With(&cw.MetricOptions{Label: jsii.String("sign-outs")}),
+			d.Metric(contract.LogoutsIncomplete).With(&cw.MetricOptions{Label: jsii.String("sign-outs Cognito did not complete")})),
 		graph("API authorizer failing closed", d.failures("JWKS"), d.failures("DenyList")),
 	)
 	alarm := func(cid, description string, metric cw.IMetric, threshold float64) {
@@ -123,11 +123,11 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 		a.AddOkAction(action)
 		d.Alarms = append(d.Alarms, a)
 	}
-	alarm("PublishFailuresAlarm", "User events could not be published to SNS after retries", d.Metric(telemetry.PublishFailures), 1)
+	alarm("PublishFailuresAlarm", "User events could not be published to SNS after retries", d.Metric(contract.PublishFailures), 1)
 	alarm("AuthorizerJwksAlarm", "The API authorizer cannot reach the user pool's JWKS and is denying every request", d.failures("JWKS"), 1)
 	alarm("AuthorizerDenyListAlarm", "The API authorizer cannot read the deny-list and is denying every request", d.failures("DenyList"), 1)
 	alarm("LogoutsIncompleteAlarm", "Logouts where Cognito did not end the user's sessions (AdminUserGlobalSignOut failed): the API refuses the tokens, but refresh tokens still work elsewhere",
-		d.Metric(telemetry.LogoutsIncomplete), 1)
+		d.Metric(contract.LogoutsIncomplete), 1)
 
 	limitMs := *limit.ToMilliseconds(nil)
 	for i, f := range props.Functions {
@@ -156,12 +156,12 @@ func NewDashboard(scope constructs.Construct, id *string, props *DashboardProps)
 // Metric is the authstack metric name for this stack, summed over 5 minutes,
 // with extra dimension pairs (key, value, ...).
 func (d *Dashboard) Metric(name string, dims ...string) cw.Metric {
-	m := map[string]*string{telemetry.DimStack: d.stack}
+	m := map[string]*string{contract.DimStack: d.stack}
 	for i := 0; i+1 < len(dims); i += 2 {
 		m[dims[i]] = jsii.String(dims[i+1])
 	}
 	return cw.NewMetric(&cw.MetricProps{
-		Namespace: jsii.String(telemetry.Namespace), MetricName: jsii.String(name), DimensionsMap: &m,
+		Namespace: jsii.String(contract.Namespace), MetricName: jsii.String(name), DimensionsMap: &m,
 		Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5)),
 	})
 }
@@ -170,7 +170,7 @@ func (d *Dashboard) Metric(name string, dims ...string) cw.Metric {
 func (d *Dashboard) denials() cw.IMetric {
 	return cw.NewMathExpression(&cw.MathExpressionProps{
 		Expression: jsii.String(fmt.Sprintf(`SUM(SEARCH('{%s,%s,%s} MetricName="%s" %s="%s"', 'Sum', 300))`,
-			telemetry.Namespace, telemetry.DimStack, telemetry.DimReason, telemetry.AuthorizerDenied, telemetry.DimStack, *d.stack)),
+			contract.Namespace, contract.DimStack, contract.DimReason, contract.AuthorizerDenied, contract.DimStack, *d.stack)),
 		Label:  jsii.String("refused (401)"),
 		Period: awscdk.Duration_Minutes(jsii.Number(5)),
 	})
@@ -178,12 +178,12 @@ func (d *Dashboard) denials() cw.IMetric {
 
 // failures is the authorizer's fail-closed count for one dependency.
 func (d *Dashboard) failures(dependency string) cw.Metric {
-	return d.Metric(telemetry.AuthorizerFailures, telemetry.DimReason, dependency)
+	return d.Metric(contract.AuthorizerFailures, contract.DimReason, dependency)
 }
 
 // rejections is the rejection count for one reason, labelled with the reason.
 func (d *Dashboard) rejections(reason string) cw.IMetric {
-	return d.Metric(telemetry.SignUpRejections, telemetry.DimReason, reason).With(&cw.MetricOptions{Label: jsii.String(reason)})
+	return d.Metric(contract.SignUpRejections, contract.DimReason, reason).With(&cw.MetricOptions{Label: jsii.String(reason)})
 }
 
 func sum() *cw.MetricOptions {

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/dashboard"
-	"github.com/authstack/authstack/internal/cdktest"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/contract"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func TestDashboardAndAlarms(t *testing.T) {
@@ -30,7 +30,7 @@ func TestDashboardAndAlarms(t *testing.T) {
 		t.Errorf("Alarms = %d", len(d.Alarms))
 	}
 	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
-		"MetricName": telemetry.PublishFailures, "Namespace": telemetry.Namespace,
+		"MetricName": contract.PublishFailures, "Namespace": contract.Namespace,
 		"Dimensions": []interface{}{map[string]interface{}{"Name": "Stack", "Value": "auth-test"}},
 		"Threshold":  1, "TreatMissingData": "notBreaching",
 		"AlarmActions": []interface{}{map[string]interface{}{"Ref": assertions.Match_AnyValue()}},
@@ -39,13 +39,13 @@ func TestDashboardAndAlarms(t *testing.T) {
 		t.Error(err)
 	}
 	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
-		"MetricName": telemetry.AuthorizerFailures,
+		"MetricName": contract.AuthorizerFailures,
 		"Dimensions": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{"Name": "Reason", "Value": "DenyList"}}),
 	}); err != nil {
 		t.Error(err)
 	}
 	if err := cdktest.Has(tpl, "AWS::CloudWatch::Alarm", map[string]interface{}{
-		"MetricName": telemetry.LogoutsIncomplete, "Threshold": 1,
+		"MetricName": contract.LogoutsIncomplete, "Threshold": 1,
 	}); err != nil {
 		t.Error(err)
 	}
@@ -63,7 +63,7 @@ func TestDashboardAndAlarms(t *testing.T) {
 	}
 	// AND the dashboard charts the business metrics and the 5 s limit
 	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::CloudWatch::Dashboard"), nil))
-	for _, want := range []string{telemetry.SignUps, telemetry.SignIns, telemetry.Confirmations, telemetry.ReasonDisposableEmail, `\"value\":5000`, "Throttles"} {
+	for _, want := range []string{contract.SignUps, contract.SignIns, contract.Confirmations, contract.ReasonDisposableEmail, `\"value\":5000`, "Throttles"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("dashboard body lacks %s", want)
 		}

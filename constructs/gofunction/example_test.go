@@ -5,7 +5,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/gofunction"
-	"github.com/authstack/authstack/internal/kmskey"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
 )
 
 // A Go function of this module, built locally for arm64 at synth time.

@@ -21,7 +21,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/authstack/authstack/internal/nag"
+	"github.com/authstack/authstack/internal/cdk/nag"
 )
 
 // GoFunctionProps configures a GoFunction.

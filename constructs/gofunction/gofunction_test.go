@@ -14,8 +14,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/gofunction"
-	"github.com/authstack/authstack/internal/cdktest"
-	"github.com/authstack/authstack/internal/kmskey"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func newFunction(t *testing.T) (awscdk.Stack, *gofunction.GoFunction) {

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/groups"
-	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func TestGroupsWithAndWithoutRoles(t *testing.T) {

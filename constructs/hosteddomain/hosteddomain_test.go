@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/hosteddomain"
-	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func TestPrefixDomainAndSignInUrl(t *testing.T) {

@@ -21,8 +21,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/authstack/authstack/internal/kmskey"
-	"github.com/authstack/authstack/internal/nag"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/cdk/nag"
 )
 
 // IdentitySub is the IAM policy variable holding the caller's identity id.

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/identitypool"
-	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func newPool(t *testing.T, allowGuests bool) (assertions.Template, *identitypool.IdentityPool) {

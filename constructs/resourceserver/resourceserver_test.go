@@ -10,7 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/resourceserver"
-	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func TestResourceServerAndMachineClient(t *testing.T) {

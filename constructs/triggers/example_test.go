@@ -5,9 +5,9 @@ import (
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/claims"
 	"github.com/authstack/authstack/constructs/triggers"
 	"github.com/authstack/authstack/constructs/userevents"
-	"github.com/authstack/authstack/internal/tokenclaims"
 )
 
 // Triggers with an extra denied domain and a tenant claim in every token.
@@ -19,6 +19,6 @@ func ExampleNewTriggers() {
 		AppName:     "Shop",
 		Environment: "test",
 		DenyDomains: []string{"throwaway.example"},
-		TokenClaims: tokenclaims.Rules{AttributeClaims: map[string]string{"tenant_id": "custom:tenant_id"}},
+		TokenClaims: claims.Rules{AttributeClaims: map[string]string{"tenant_id": "custom:tenant_id"}},
 	})
 }

@@ -32,12 +32,12 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/claims"
 	"github.com/authstack/authstack/constructs/gofunction"
 	"github.com/authstack/authstack/constructs/userevents"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/cdk/nag"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/kmskey"
-	"github.com/authstack/authstack/internal/nag"
-	"github.com/authstack/authstack/internal/tokenclaims"
 	"github.com/authstack/authstack/internal/validate"
 )
 
@@ -79,7 +79,7 @@ type TriggersProps struct {
 	DenyDomains, AllowDomains []string
 	// TokenClaims are the pre token generation rules; empty rules attach no
 	// pre token generation trigger. Default: none.
-	TokenClaims tokenclaims.Rules
+	TokenClaims claims.Rules
 	// Migration turns on user migration. Default: none.
 	Migration *Migration
 	// LogLevel of every function. Default: lambda.ApplicationLogLevel_INFO.

@@ -12,10 +12,10 @@ import (
 	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/claims"
 	"github.com/authstack/authstack/constructs/triggers"
 	"github.com/authstack/authstack/constructs/userevents"
-	"github.com/authstack/authstack/internal/cdktest"
-	"github.com/authstack/authstack/internal/tokenclaims"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func setup(t *testing.T, mutate func(*triggers.TriggersProps)) (awscdk.Stack, *triggers.Triggers) {
@@ -138,7 +138,7 @@ func TestCustomMessageFollowsTheSendingAccount(t *testing.T) {
 
 func TestTokenClaimsAndMigration(t *testing.T) {
 	stack, tr := setup(t, func(p *triggers.TriggersProps) {
-		p.TokenClaims = tokenclaims.Rules{RolesClaim: "roles"}
+		p.TokenClaims = claims.Rules{RolesClaim: "roles"}
 		p.Migration = &triggers.Migration{
 			Endpoint: "https://legacy.example.com",
 			Secret:   secretsmanager.Secret_FromSecretCompleteArn(p.UserPool, jsii.String("S"), jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf")),
@@ -172,7 +172,7 @@ func TestInvalidProps(t *testing.T) {
 	}{
 		{func(p *triggers.TriggersProps) { p.AppName = "" }, "AppName is required"},
 		{func(p *triggers.TriggersProps) { p.DenyDomains = []string{"not a domain"} }, `DenyDomains[0]: "not a domain"`},
-		{func(p *triggers.TriggersProps) { p.TokenClaims = tokenclaims.Rules{RolesClaim: "sub"} }, `TokenClaims: tokenclaims: claim "sub"`},
+		{func(p *triggers.TriggersProps) { p.TokenClaims = claims.Rules{RolesClaim: "sub"} }, `TokenClaims: claims: claim "sub"`},
 		{func(p *triggers.TriggersProps) { p.Migration = &triggers.Migration{Endpoint: "http://x"} }, "Migration.Endpoint"},
 		{func(p *triggers.TriggersProps) { p.MemorySize = jsii.Number(64) }, "MemorySize: 64"},
 		{func(p *triggers.TriggersProps) { p.UserEvents = nil }, "UserEvents is required"},

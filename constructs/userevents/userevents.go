@@ -10,7 +10,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/authstack/authstack/internal/kmskey"
+	"github.com/authstack/authstack/internal/cdk/kmskey"
 )
 
 // UserEventsProps configures UserEvents.

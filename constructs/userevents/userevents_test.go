@@ -8,7 +8,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/userevents"
-	"github.com/authstack/authstack/internal/cdktest"
+	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func TestEncryptedTopicWithTLSOnly(t *testing.T) {

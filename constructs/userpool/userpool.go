@@ -14,8 +14,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/internal/cdk/nag"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/nag"
 )
 
 // MinPasswordLength is the shortest minimum password length UserPool accepts

@@ -1,4 +1,4 @@
-// Command api is the API's Lambda integration (see internal/apihandler).
+// Command api is the API's Lambda integration (see internal/runtime/apihandler).
 package main
 
 import (
@@ -9,11 +9,11 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/authstack/authstack/internal/apihandler"
-	"github.com/authstack/authstack/internal/awsenv"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/denylist"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/runtime/apihandler"
+	"github.com/authstack/authstack/internal/runtime/awsenv"
+	"github.com/authstack/authstack/internal/runtime/denylist"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
 func main() {

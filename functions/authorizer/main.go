@@ -1,4 +1,4 @@
-// Command authorizer is the API's Lambda authorizer (see internal/authorizer).
+// Command authorizer is the API's Lambda authorizer (see internal/runtime/authorizer).
 package main
 
 import (
@@ -8,12 +8,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/authstack/authstack/internal/authorizer"
-	"github.com/authstack/authstack/internal/awsenv"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/denylist"
-	"github.com/authstack/authstack/internal/jwtverify"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/runtime/authorizer"
+	"github.com/authstack/authstack/internal/runtime/awsenv"
+	"github.com/authstack/authstack/internal/runtime/denylist"
+	"github.com/authstack/authstack/internal/runtime/jwtverify"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
 func main() {

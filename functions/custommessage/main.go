@@ -1,4 +1,4 @@
-// Command custommessage is the custom message Lambda trigger (see internal/custommessage).
+// Command custommessage is the custom message Lambda trigger (see internal/runtime/custommessage).
 package main
 
 import (
@@ -6,8 +6,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/authstack/authstack/internal/custommessage"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/runtime/custommessage"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
 func main() {

@@ -1,4 +1,4 @@
-// Command migration is the user migration Lambda trigger (see internal/migration).
+// Command migration is the user migration Lambda trigger (see internal/runtime/migration).
 package main
 
 import (
@@ -8,9 +8,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/authstack/authstack/internal/awsenv"
-	"github.com/authstack/authstack/internal/migration"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/runtime/awsenv"
+	"github.com/authstack/authstack/internal/runtime/migration"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
 func main() {

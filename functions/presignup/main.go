@@ -1,4 +1,4 @@
-// Command presignup is the pre sign-up Lambda trigger (see internal/presignup).
+// Command presignup is the pre sign-up Lambda trigger (see internal/runtime/presignup).
 package main
 
 import (
@@ -6,8 +6,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/authstack/authstack/internal/presignup"
-	"github.com/authstack/authstack/internal/telemetry"
+	"github.com/authstack/authstack/internal/runtime/presignup"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
 func main() {

@@ -1,5 +1,5 @@
 // Command pretokengen is the pre token generation (V2_0) Lambda trigger
-// (see internal/tokenclaims).
+// (see internal/runtime/tokenclaims).
 package main
 
 import (
@@ -7,8 +7,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/authstack/authstack/internal/telemetry"
-	"github.com/authstack/authstack/internal/tokenclaims"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
+	"github.com/authstack/authstack/internal/runtime/tokenclaims"
 )
 
 func main() {

@@ -1,5 +1,5 @@
 // Command userevents is the pre authentication, post authentication and post
-// confirmation Lambda trigger that publishes user events (see internal/userevent).
+// confirmation Lambda trigger that publishes user events (see internal/runtime/userevent).
 package main
 
 import (
@@ -10,9 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/authstack/authstack/internal/awsenv"
-	"github.com/authstack/authstack/internal/telemetry"
-	"github.com/authstack/authstack/internal/userevent"
+	"github.com/authstack/authstack/internal/runtime/awsenv"
+	"github.com/authstack/authstack/internal/runtime/telemetry"
+	"github.com/authstack/authstack/internal/runtime/userevent"
 )
 
 func main() {

@@ -56,14 +56,14 @@ const (
 	EmailDeveloper      = "DEVELOPER"
 )
 
-// Attributes of the deny-list table (internal/denylist).
+// Attributes of the deny-list table (internal/runtime/denylist).
 const (
 	DenyListKey         = "pk"          // "session#<origin_jti>" or "user#<sub>"
 	DenyListSignedOutAt = "signedOutAt" // epoch milliseconds of the user's last sign-out
 	DenyListExpiresAt   = "expiresAt"   // epoch seconds; the table's TTL attribute
 )
 
-// Attributes of the event-id table (internal/userevent).
+// Attributes of the event-id table (internal/runtime/userevent).
 const (
 	EventIDKey       = "pk"        // the Cognito request's key
 	EventIDValue     = "eventId"   // the id its first attempt claimed
