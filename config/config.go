@@ -113,6 +113,16 @@ type Triggers struct {
 	// MemoryMB is the memory of each trigger function, 128-10240 MB.
 	// Default: 256 (see docs/BENCHMARKS.md).
 	MemoryMB int `yaml:"memoryMb" json:"memoryMb"`
+	// PreSignUpHookARN is your Lambda function that authstack's pre sign-up
+	// function invokes after an address is accepted (its answer is
+	// Cognito's; its error refuses the sign-up). Give it a timeout of at most
+	// 3 seconds. Default: none.
+	PreSignUpHookARN string `yaml:"preSignUpHookArn" json:"preSignUpHookArn,omitempty"`
+	// UserEventsHookARN is your Lambda function that authstack's user-events
+	// function invokes after publishing, on pre authentication, post
+	// authentication and post confirmation (its error fails the request).
+	// Default: none.
+	UserEventsHookARN string `yaml:"userEventsHookArn" json:"userEventsHookArn,omitempty"`
 }
 
 // Migration configures the user migration trigger.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"net/mail"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,6 +35,7 @@ var StandardAttributeNames = []string{
 }
 
 var (
+	functionARN  = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$`)
 	appNameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	clientNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
@@ -296,16 +296,18 @@ func (c Config) validateTriggers(v *collector) {
 		v.add("triggers.tokenClaims", "pre token generation for access tokens needs the ESSENTIALS or PLUS feature plan, not LITE")
 	}
 	if m := t.Migration; m.Enabled {
-		if u, err := url.Parse(m.Endpoint); err != nil || u.Scheme != "https" || u.Host == "" {
-			v.add("triggers.migration.endpoint", "%q must be an https:// URL", m.Endpoint)
-		}
+		v.check("triggers.migration.endpoint", validate.HTTPSURL(m.Endpoint))
 		if !secretARN.MatchString(m.SecretARN) {
 			v.add("triggers.migration.secretArn", "%q is not a Secrets Manager secret ARN", m.SecretARN)
 		}
 	}
-	if t.MemoryMB < 128 || t.MemoryMB > 10240 {
-		v.add("triggers.memoryMb", "%d must be between 128 and 10240", t.MemoryMB)
+	v.check("triggers.memoryMb", validate.LambdaMemory(float64(t.MemoryMB)))
+	for _, h := range []struct{ field, arn string }{{"triggers.preSignUpHookArn", t.PreSignUpHookARN}, {"triggers.userEventsHookArn", t.UserEventsHookARN}} {
+		if h.arn != "" && !functionARN.MatchString(h.arn) {
+			v.add(h.field, "%q is not a Lambda function ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME)", h.arn)
+		}
 	}
+	v.check("appName and environment", contract.CheckBrand(c.AppName, c.Environment))
 }
 
 func (c Config) validateAPI(v *collector) {
@@ -314,9 +316,7 @@ func (c Config) validateAPI(v *collector) {
 		v.add("api.adminGroup", "%q is not one of the groups", a.AdminGroup)
 	}
 	if a.UpstreamURL != "" {
-		if u, err := url.Parse(a.UpstreamURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			v.add("api.upstreamUrl", "%q must be an https:// URL", a.UpstreamURL)
-		}
+		v.check("api.upstreamUrl", validate.HTTPSURL(a.UpstreamURL))
 	}
 	if err := rules.Validate(c.APIRules()); err != nil {
 		v.check("api.rules", err)
@@ -359,18 +359,22 @@ func (c Config) LambdaEnvironments() []error {
 		env  contract.Env
 	}
 	t := c.Triggers
-	fns := []function{
-		{"pre sign-up", contract.PreSignUpEnv(t.DenyDomains, t.AllowDomains)},
-		{"user events", contract.UserEventsEnv(c.PublishUserEvents)},
-		{"custom message", contract.CustomMessageEnv(c.AppName, c.Environment, c.Production, c.EmailSendingAccount())},
+	triggers := contract.TriggerFunctions{
+		PreSignUp: true, DenyDomains: t.DenyDomains, AllowDomains: t.AllowDomains, PreSignUpHook: t.PreSignUpHookARN != "",
+		UserEvents: true, Publish: c.PublishUserEvents, UserEventsHook: t.UserEventsHookARN != "",
+		CustomMessage: c.EmailSendingAccount() == contract.EmailDeveloper || c.UserPool.SMS,
+		AppName:       c.AppName, Environment: c.Environment, Production: c.Production, SendingAccount: c.EmailSendingAccount(),
+		Migration: t.Migration.Enabled, MigrationEndpoint: t.Migration.Endpoint,
 	}
 	if !t.TokenClaims.Empty() {
 		claims, _ := json.Marshal(t.TokenClaims)
-		fns = append(fns, function{"pre token generation", contract.PreTokenGenerationEnv(string(claims))})
+		triggers.Claims = string(claims)
 	}
-	if t.Migration.Enabled {
-		fns = append(fns, function{"user migration", contract.MigrationEnv(t.Migration.Endpoint)})
+	var fns []function
+	for name, env := range triggers.Envs() {
+		fns = append(fns, function{name, env})
 	}
+	slices.SortFunc(fns, func(a, b function) int { return strings.Compare(a.name, b.name) })
 	rulesJSON, _ := json.Marshal(c.APIRules())
 	clients := len(c.AppClients) + 1 // and the machine client
 	fns = append(fns,

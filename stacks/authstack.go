@@ -212,28 +212,37 @@ func (s *AuthStack) addOutputs() {
 // triggersProps maps the config's trigger settings to TriggersProps.
 func triggersProps(s *AuthStack, cfg config.Config) *triggers.TriggersProps {
 	t := cfg.Triggers
+	hook := func(id, arn string) lambda.IFunction {
+		if arn == "" {
+			return nil
+		}
+		return lambda.Function_FromFunctionArn(s, jsii.String(id), jsii.String(arn))
+	}
 	props := &triggers.TriggersProps{
 		UserPool:            s.UserPool.Pool,
 		UserEvents:          s.UserEvents,
-		PublishUserEvents:   jsii.Bool(cfg.PublishUserEvents),
-		AppName:             cfg.AppName,
-		Environment:         cfg.Environment,
-		Production:          cfg.Production,
+		AppName:             jsii.String(cfg.AppName),
+		Environment:         jsii.String(cfg.Environment),
+		Production:          jsii.Bool(cfg.Production),
 		EmailSendingAccount: jsii.String(s.UserPool.EmailSendingAccount()),
 		SmsEnabled:          jsii.Bool(cfg.UserPool.SMS),
-		DenyDomains:         t.DenyDomains,
-		AllowDomains:        t.AllowDomains,
-		TokenClaims:         t.TokenClaims,
-		LogLevel:            lambda.ApplicationLogLevel(cfg.LogLevel),
-		LogRetention:        retention(cfg.LogRetentionDays),
-		MemorySize:          jsii.Number(t.MemoryMB),
+		PreSignUp: &triggers.PreSignUpOptions{
+			DenyDomains: t.DenyDomains, AllowDomains: t.AllowDomains, Hook: hook("PreSignUpHook", t.PreSignUpHookARN),
+		},
+		UserEventsTrigger: &triggers.UserEventsOptions{
+			Publish: jsii.Bool(cfg.PublishUserEvents), Hook: hook("UserEventsHook", t.UserEventsHookARN),
+		},
+		PreTokenGeneration: &triggers.PreTokenGenerationOptions{Rules: t.TokenClaims},
+		LogLevel:           lambda.ApplicationLogLevel(cfg.LogLevel),
+		LogRetention:       retention(cfg.LogRetentionDays),
+		MemorySize:         jsii.Number(t.MemoryMB),
 	}
 	if cfg.Tracing {
 		props.Tracing = lambda.Tracing_ACTIVE
 	}
 	if t.Migration.Enabled {
-		props.Migration = &triggers.Migration{
-			Endpoint: t.Migration.Endpoint,
+		props.Migration = &triggers.MigrationOptions{
+			Endpoint: jsii.String(t.Migration.Endpoint),
 			Secret:   secretsmanager.Secret_FromSecretCompleteArn(s, jsii.String("LegacyUserSecret"), jsii.String(t.Migration.SecretARN)),
 		}
 	}

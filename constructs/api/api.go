@@ -33,6 +33,7 @@ import (
 	"github.com/authstack/authstack/constructs/gofunction"
 	"github.com/authstack/authstack/internal/cdk/cdkutil"
 	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/cdk/module"
 	"github.com/authstack/authstack/internal/cdk/nag"
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/rules"
@@ -207,6 +208,10 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	if props.Tracing {
 		tracing = lambda.Tracing_ACTIVE
 	}
+	moduleRoot, err := module.Root()
+	if err != nil {
+		panic(err)
+	}
 	fn := func(cid, entry, description string, env contract.Env) *gofunction.GoFunction {
 		vars := map[string]*string{}
 		for k, v := range env.Vars {
@@ -216,8 +221,12 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 			vars[k] = deployed[k]
 		}
 		return gofunction.NewGoFunction(a, jsii.String(cid), &gofunction.GoFunctionProps{
-			Entry: entry, Description: jsii.String(description), Environment: &vars,
-			LogLevel: props.LogLevel, LogRetention: retention, LogKey: logKey, Tracing: tracing,
+			FunctionOptions: lambda.FunctionOptions{
+				Description: jsii.String(description), Environment: &vars, Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
+				ApplicationLogLevelV2: props.LogLevel, Tracing: tracing,
+			},
+			Entry: jsii.String(module.Function(strings.TrimPrefix(entry, "functions/"))), ModuleDir: jsii.String(moduleRoot),
+			LogRetention: retention, LogKey: logKey,
 		})
 	}
 	a.Authorizer = fn("Authorizer", "functions/authorizer", "API authorizer: Cognito JWTs, revocation, access rules", authEnv)
@@ -343,7 +352,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 func (a *API) Url() *string { return a.RestApi.Url() }
 
 func (a *API) grant(f *gofunction.GoFunction, actions ...string) {
-	f.Role.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+	f.Role.AddToPrincipalPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
 		Actions: jsii.Strings(actions...), Resources: &[]*string{a.DenyList.TableArn()},
 	}))
 }

@@ -1,11 +1,11 @@
 package gofunction
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -13,47 +13,78 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Module is the Go module holding authstack's functions.
-const Module = "github.com/authstack/authstack"
-
 // BuildFlags are the flags of every function build: static, stripped,
 // reproducible (no paths, VCS stamp or build id), without the legacy RPC mode.
 var BuildFlags = []string{"build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid="}
 
 // BuildEnv is the target of every function build for the Go architecture
-// goarch ("arm64" for Graviton, "amd64" for x86_64): Linux, no cgo.
+// goarch ("arm64" for Graviton, "amd64" for x86_64): Linux, no cgo, and the
+// module's go.sum as it is.
 func BuildEnv(goarch string) []string {
 	return []string{"GOOS=linux", "GOARCH=" + goarch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly"}
 }
 
-// ModuleRoot returns the directory of the authstack module: this source
-// tree when it exists on disk (a checkout, or the module cache), else what
-// `go list -m` reports for the importing app.
-func ModuleRoot() (string, error) {
-	_, file, _, ok := runtime.Caller(0)
-	if ok && filepath.IsAbs(file) {
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			return root, nil
-		}
-	}
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", Module).Output()
+// Package is a main package as the Go toolchain resolves it.
+type Package struct {
+	ImportPath string // e.g. example.com/app/functions/hello
+	Dir        string // its directory
+	ModuleDir  string // the directory of the module that holds it (its go.mod decides the versions)
+}
+
+// Resolve finds the main package entry (an import path, or a directory
+// relative to dir such as "./functions/hello") with `go list`, run in dir,
+// as `go build` would. It does not load the package's dependencies.
+func Resolve(dir, entry string) (Package, error) {
+	cmd := exec.Command("go", "list", "-find", "-json", entry)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("gofunction: locating module %s: %w", Module, err)
+		return Package{}, fmt.Errorf("go list %s in %s: %v: %s", entry, dir, err, strings.TrimSpace(stderr.String()))
 	}
-	return strings.TrimSpace(string(out)), nil
+	var p struct {
+		ImportPath, Dir, Name string
+		Module                *struct{ Dir string }
+		Error                 *struct{ Err string }
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		return Package{}, fmt.Errorf("go list %s: %w", entry, err)
+	}
+	switch {
+	case p.Error != nil:
+		return Package{}, fmt.Errorf("go list %s in %s: %s", entry, dir, p.Error.Err)
+	case p.Module == nil || p.Module.Dir == "":
+		return Package{}, fmt.Errorf("%s (in %s) is not in a Go module", entry, dir)
+	case p.Name != "main":
+		return Package{}, fmt.Errorf("%s is package %s, not a main package", p.ImportPath, p.Name)
+	}
+	return Package{ImportPath: p.ImportPath, Dir: p.Dir, ModuleDir: p.Module.Dir}, nil
+}
+
+// Build compiles the main package pkg (an import path, or a directory
+// relative to dir) in the module directory dir for goarch into out, with
+// BuildFlags and BuildEnv.
+func Build(dir, pkg, goarch, out string) error {
+	args := append(append([]string{}, BuildFlags...), "-o", out, pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), BuildEnv(goarch)...)
+	if output, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("gofunction: go build %s in %s: %v\n%s", pkg, dir, err, output)
+	}
+	return nil
 }
 
 // goBuild implements awscdk.ILocalBundling by running `go build` locally.
 type goBuild struct {
-	dir    string // module directory to build in
-	pkg    string // package path relative to dir, e.g. ./functions/presignup
-	goarch string // GOARCH of the build
+	pkg    Package
+	goarch string
 }
 
 var (
 	cacheMu sync.Mutex
-	cache   = map[string][]byte{} // dir+pkg+goarch -> built bootstrap
+	cache   = map[string][]byte{} // module dir + import path + goarch -> built bootstrap
 )
 
 // TryBundle builds the function into outputDir/bootstrap. Within one process
@@ -69,7 +100,7 @@ func (b *goBuild) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool 
 // bundle keeps the built binary in memory (a few MB per function), not in a
 // temporary file that would outlive the process.
 func (b *goBuild) bundle(outputDir string) error {
-	key := b.dir + "\x00" + b.pkg + "\x00" + b.goarch
+	key := b.pkg.ModuleDir + "\x00" + b.pkg.ImportPath + "\x00" + b.goarch
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
 	built, ok := cache[key]
@@ -79,7 +110,7 @@ func (b *goBuild) bundle(outputDir string) error {
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		if err := Build(b.dir, b.pkg, b.goarch, filepath.Join(tmp, "bootstrap")); err != nil {
+		if err := Build(b.pkg.ModuleDir, b.pkg.ImportPath, b.goarch, filepath.Join(tmp, "bootstrap")); err != nil {
 			return err
 		}
 		if built, err = os.ReadFile(filepath.Join(tmp, "bootstrap")); err != nil {
@@ -88,17 +119,4 @@ func (b *goBuild) bundle(outputDir string) error {
 		cache[key] = built
 	}
 	return os.WriteFile(filepath.Join(outputDir, "bootstrap"), built, 0o755)
-}
-
-// Build compiles the main package pkg (relative to module directory dir)
-// for goarch into out with BuildFlags and BuildEnv.
-func Build(dir, pkg, goarch, out string) error {
-	args := append(append([]string{}, BuildFlags...), "-o", out, pkg)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), BuildEnv(goarch)...)
-	if output, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("gofunction: go build %s in %s: %v\n%s", pkg, dir, err, output)
-	}
-	return nil
 }

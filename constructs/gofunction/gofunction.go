@@ -8,9 +8,7 @@ package gofunction
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+	"reflect"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -21,37 +19,40 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/internal/cdk/kmskey"
 	"github.com/authstack/authstack/internal/cdk/nag"
 )
 
-// GoFunctionProps configures a GoFunction.
+// GoFunctionProps configures a GoFunction: every option of lambda.Function
+// (as aws-lambda-go-alpha's GoFunctionProps extends FunctionOptions), the
+// package to build, and the function's log group.
+//
+// authstack chooses these defaults where lambda.FunctionOptions leaves a
+// field nil: Timeout 3 seconds (Lambda's), MemorySize 256 MB, Architecture
+// arm64 (or the app's ContextArchitecture), LoggingFormat JSON,
+// ApplicationLogLevelV2 INFO, SystemLogLevelV2 WARN, a Role of its own
+// (trusting lambda.amazonaws.com, no managed policy) and a LogGroup of its
+// own (KMS-encrypted, retained). Options you set are used as given.
+// FunctionOptions.LogRetention (deprecated; it adds a custom resource) is
+// refused: use LogRetention below, or your own LogGroup.
 type GoFunctionProps struct {
-	// Entry is the main package, relative to the authstack module root
-	// ("functions/presignup"). Required.
-	Entry string
-	// Description of the function. Default: none.
-	Description *string
-	// Environment variables. Default: none.
-	Environment *map[string]*string
-	// Timeout of one invocation. Default: 5 seconds (Cognito's trigger limit).
-	Timeout awscdk.Duration
-	// MemorySize in MB; Lambda gives CPU in proportion. Default: 256.
-	MemorySize *float64
-	// Architecture is the instruction set the function runs on, and the
-	// GOARCH it is built for (arm64 or amd64).
-	// Default: the app's context value ContextArchitecture ("arm64" or
-	// "x86_64") when set, else lambda.Architecture_ARM_64() (Graviton).
-	Architecture lambda.Architecture
-	// LogLevel is the application log level (Lambda's ApplicationLogLevel).
-	// Default: lambda.ApplicationLogLevel_INFO.
-	LogLevel lambda.ApplicationLogLevel
-	// LogRetention of the function's log group. Default: logs.RetentionDays_THREE_MONTHS.
-	LogRetention logs.RetentionDays
-	// LogKey encrypts the log group; it must allow CloudWatch Logs
-	// (kmskey.NewForLogs). Required.
+	lambda.FunctionOptions
+	// Entry is the main package to build: an import path
+	// ("example.com/app/functions/hello") or a directory relative to
+	// ModuleDir ("./functions/hello"), resolved by the Go toolchain (`go
+	// list`) in ModuleDir and built in its own module. Required.
+	Entry *string
+	// ModuleDir is the directory Entry is resolved in; its go.mod decides
+	// the module. Default: the process's working directory (a CDK app's
+	// directory: cdk.json's `go run` starts there).
+	ModuleDir *string
+	// LogKey encrypts the function's own log group; it must allow CloudWatch
+	// Logs (logkey.NewLogKey). Not allowed with FunctionOptions.LogGroup.
+	// Default: a new key (logkey.NewLogKey) for this function.
 	LogKey kms.IKey
-	// Tracing turns on AWS X-Ray active tracing. Default: lambda.Tracing_DISABLED.
-	Tracing lambda.Tracing
+	// LogRetention of the function's own log group. Not allowed with
+	// FunctionOptions.LogGroup. Default: logs.RetentionDays_THREE_MONTHS.
+	LogRetention logs.RetentionDays
 }
 
 // ContextArchitecture is the context key that sets the default
@@ -67,105 +68,145 @@ type GoFunction struct {
 	constructs.Construct
 	// Function is the Lambda function (construct id "Resource").
 	Function lambda.Function
-	// Role is the function's execution role; grant it what the function needs.
-	Role iam.Role
-	// LogGroup is the function's encrypted log group.
-	LogGroup logs.LogGroup
+	// Role is the function's execution role (FunctionOptions.Role, or the
+	// one created); grant it what the function needs.
+	Role iam.IRole
+	// LogGroup is the function's log group (FunctionOptions.LogGroup, or the
+	// encrypted one created).
+	LogGroup logs.ILogGroup
+	// Package is the built package as the Go toolchain resolved Entry.
+	Package Package
 }
 
 // NewGoFunction builds and defines the function. It panics with a message
-// naming the prop when props are invalid, and with the compiler's output
-// when the build fails.
+// naming the prop when props are invalid (nothing is added then), and with
+// the compiler's output when the build fails.
 func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProps) *GoFunction {
-	if props == nil || props.Entry == "" {
-		panic(fmt.Errorf("gofunction %s: Entry is required", *id))
-	}
-	if props.LogKey == nil {
-		panic(fmt.Errorf("gofunction %s: LogKey is required", *id))
-	}
-	root, err := ModuleRoot()
-	if err != nil {
-		panic(err)
-	}
-	entry := filepath.Join(root, filepath.FromSlash(props.Entry))
-	if _, err := os.Stat(filepath.Join(entry, "main.go")); err != nil {
-		panic(fmt.Errorf("gofunction %s: Entry %q has no main.go under %s", *id, props.Entry, root))
-	}
-
-	arch, err := architecture(scope, props.Architecture)
+	pkg, arch, err := props.validate(scope)
 	if err != nil {
 		panic(fmt.Errorf("gofunction %s: %w", *id, err))
 	}
-
-	f := &GoFunction{}
+	f := &GoFunction{Package: pkg}
 	constructs.NewConstruct_Override(f, scope, id)
-	retention := props.LogRetention
-	if retention == "" {
-		retention = logs.RetentionDays_THREE_MONTHS
-	}
-	f.LogGroup = logs.NewLogGroup(f, jsii.String("Logs"), &logs.LogGroupProps{
-		EncryptionKey: props.LogKey,
-		Retention:     retention,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
-	f.Role = iam.NewRole(f, jsii.String("Role"), &iam.RoleProps{
-		AssumedBy:   iam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Execution role of " + *f.Node().Path()),
-	})
-	f.LogGroup.GrantWrite(f.Role)
 
-	level := props.LogLevel
-	if level == "" {
-		level = lambda.ApplicationLogLevel_INFO
+	fp := functionProps(props.FunctionOptions)
+	fp.Runtime = lambda.Runtime_PROVIDED_AL2023()
+	fp.Handler = jsii.String("bootstrap")
+	fp.Architecture = arch
+	fp.Code = code(pkg, goarch(arch))
+	if fp.LogGroup == nil {
+		key := props.LogKey
+		if key == nil {
+			key = kmskey.NewForLogs(f, "LogKey", "the log group of the function "+*f.Node().Path())
+		}
+		retention := props.LogRetention
+		if retention == "" {
+			retention = logs.RetentionDays_THREE_MONTHS
+		}
+		fp.LogGroup = logs.NewLogGroup(f, jsii.String("Logs"), &logs.LogGroupProps{
+			EncryptionKey: key,
+			Retention:     retention,
+			RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		})
 	}
-	timeout := props.Timeout
-	if timeout == nil {
-		timeout = awscdk.Duration_Seconds(jsii.Number(5))
+	f.LogGroup = fp.LogGroup.(logs.ILogGroup) // validate checked a given one
+	var ownRole iam.Role
+	if fp.Role == nil {
+		ownRole = iam.NewRole(f, jsii.String("Role"), &iam.RoleProps{
+			AssumedBy:   iam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+			Description: jsii.String("Execution role of " + *f.Node().Path()),
+		})
+		fp.Role = ownRole
 	}
-	memory := props.MemorySize
-	if memory == nil {
-		memory = jsii.Number(256)
+	f.Role = fp.Role
+	f.LogGroup.GrantWrite(f.Role)
+	if fp.Timeout == nil {
+		fp.Timeout = awscdk.Duration_Seconds(jsii.Number(3))
 	}
-	f.Function = lambda.NewFunction(f, jsii.String("Resource"), &lambda.FunctionProps{
-		Description:           props.Description,
-		Runtime:               lambda.Runtime_PROVIDED_AL2023(),
-		Architecture:          arch,
-		Handler:               jsii.String("bootstrap"),
-		Code:                  code(root, props.Entry, goarch(arch)),
-		Environment:           props.Environment,
-		Timeout:               timeout,
-		MemorySize:            memory,
-		Role:                  f.Role,
-		LogGroup:              f.LogGroup,
-		LoggingFormat:         lambda.LoggingFormat_JSON,
-		ApplicationLogLevelV2: level,
-		SystemLogLevelV2:      lambda.SystemLogLevel_WARN,
-		Tracing:               props.Tracing,
-	})
-	if props.Tracing == lambda.Tracing_ACTIVE {
-		nag.Suppress(f.Role, "AwsSolutions-IAM5",
+	if fp.MemorySize == nil {
+		fp.MemorySize = jsii.Number(256)
+	}
+	if fp.LoggingFormat == "" && fp.LogFormat == nil {
+		fp.LoggingFormat = lambda.LoggingFormat_JSON
+	}
+	if fp.ApplicationLogLevelV2 == "" && fp.ApplicationLogLevel == nil {
+		fp.ApplicationLogLevelV2 = lambda.ApplicationLogLevel_INFO
+	}
+	if fp.SystemLogLevelV2 == "" && fp.SystemLogLevel == nil {
+		fp.SystemLogLevelV2 = lambda.SystemLogLevel_WARN
+	}
+	f.Function = lambda.NewFunction(f, jsii.String("Resource"), fp)
+	if fp.Tracing == lambda.Tracing_ACTIVE && ownRole != nil {
+		nag.Suppress(ownRole, "AwsSolutions-IAM5",
 			"X-Ray's xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; the role may do nothing else on *.",
 			"Resource::*")
 	}
 	// Lambda's L2 makes the function depend on the role and its policy; the
 	// role is already referenced (cfn-lint W3005), the policy is what the
 	// function needs first (to write its logs), so depend on the policy alone.
-	if policy := f.Role.Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
-		cfnPolicy := policy.Node().DefaultChild().(awscdk.CfnResource)
-		f.Function.Node().DefaultChild().(awscdk.CfnResource).AddOverride(jsii.String("DependsOn"), []*string{cfnPolicy.LogicalId()})
+	if ownRole != nil {
+		if policy := ownRole.Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
+			cfnPolicy := policy.Node().DefaultChild().(awscdk.CfnResource)
+			f.Function.Node().DefaultChild().(awscdk.CfnResource).AddOverride(jsii.String("DependsOn"), []*string{cfnPolicy.LogicalId()})
+		}
 	}
 	return f
 }
 
+// validate checks the props and resolves the package and the architecture.
+func (p *GoFunctionProps) validate(scope constructs.Construct) (Package, lambda.Architecture, error) {
+	if p == nil || p.Entry == nil || *p.Entry == "" {
+		//lint:ignore ST1005 starts with the prop's Go name
+		return Package{}, nil, fmt.Errorf("Entry is required")
+	}
+	if p.FunctionOptions.LogRetention != "" {
+		return Package{}, nil, fmt.Errorf("FunctionOptions.LogRetention is deprecated and adds a custom resource; set LogRetention of GoFunctionProps (or your own LogGroup)")
+	}
+	if p.FunctionOptions.LogGroup != nil {
+		if p.LogKey != nil || p.LogRetention != "" {
+			return Package{}, nil, fmt.Errorf("LogKey and LogRetention configure the log group GoFunction creates; with your own LogGroup, set them on it")
+		}
+		if _, ok := p.FunctionOptions.LogGroup.(logs.ILogGroup); !ok {
+			return Package{}, nil, fmt.Errorf("FunctionOptions.LogGroup must be a logs.ILogGroup (a LogGroup, or one imported with logs.LogGroup_FromLogGroupArn), so the role can be granted writing to it")
+		}
+	}
+	dir := "."
+	if p.ModuleDir != nil {
+		dir = *p.ModuleDir
+	}
+	pkg, err := Resolve(dir, *p.Entry)
+	if err != nil {
+		//lint:ignore ST1005 starts with the prop's Go name
+		return Package{}, nil, fmt.Errorf("Entry: %w", err)
+	}
+	arch, err := architecture(scope, p.Architecture)
+	return pkg, arch, err
+}
+
+// functionProps copies every field of the options into lambda.FunctionProps
+// (FunctionProps is FunctionOptions plus Code, Handler and Runtime), so
+// options CDK adds later pass through too.
+func functionProps(o lambda.FunctionOptions) *lambda.FunctionProps {
+	fp := &lambda.FunctionProps{}
+	src, dst := reflect.ValueOf(o), reflect.ValueOf(fp).Elem()
+	for i := 0; i < src.NumField(); i++ {
+		name := src.Type().Field(i).Name
+		if f := dst.FieldByName(name); f.IsValid() && f.CanSet() {
+			f.Set(src.Field(i))
+		}
+	}
+	return fp
+}
+
 // code is the function's asset: a bootstrap built locally; its hash is the
 // hash of the built output, so it changes exactly when the binary does.
-func code(root, entry, goarch string) lambda.Code {
-	return lambda.Code_FromAsset(jsii.String(filepath.Join(root, filepath.FromSlash(entry))), &awss3assets.AssetOptions{
+func code(pkg Package, goarch string) lambda.Code {
+	return lambda.Code_FromAsset(jsii.String(pkg.Dir), &awss3assets.AssetOptions{
 		AssetHashType: awscdk.AssetHashType_OUTPUT,
 		Bundling: &awscdk.BundlingOptions{
 			// Never pulled: the local build always succeeds or panics.
 			Image: awscdk.DockerImage_FromRegistry(jsii.String("local-go-build-only")),
-			Local: &goBuild{dir: root, pkg: "./" + strings.TrimPrefix(filepath.ToSlash(entry), "./"), goarch: goarch},
+			Local: &goBuild{pkg: pkg, goarch: goarch},
 		},
 	})
 }

@@ -3,6 +3,7 @@ package gofunction_test
 import (
 	"debug/elf"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,19 +12,26 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/gofunction"
-	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/constructs/logkey"
+	"github.com/authstack/authstack/internal/cdk/module"
 	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
 func newFunction(t *testing.T) (awscdk.Stack, *gofunction.GoFunction) {
 	stack := cdktest.NewStack(t)
+	root, err := module.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := gofunction.NewGoFunction(stack, jsii.String("Fn"), &gofunction.GoFunctionProps{
-		Entry:       "functions/pretokengen",
-		LogKey:      kmskey.NewForLogs(stack, "LogKey", "logs"),
-		Environment: &map[string]*string{"AB": jsii.String("b")},
+		FunctionOptions: lambda.FunctionOptions{Environment: &map[string]*string{"AB": jsii.String("b")}},
+		Entry:           jsii.String("./functions/pretokengen"),
+		ModuleDir:       jsii.String(root),
+		LogKey:          logkey.NewLogKey(stack, jsii.String("LogKey"), nil),
 	})
 	return stack, f
 }
@@ -35,7 +43,7 @@ func TestFunctionShape(t *testing.T) {
 	// THEN it is an arm64 provided.al2023 function with JSON logs in its own encrypted log group
 	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
 		"Runtime": "provided.al2023", "Architectures": []string{"arm64"}, "Handler": "bootstrap",
-		"Timeout": 5, "MemorySize": 256,
+		"Timeout": 3, "MemorySize": 256,
 		"LoggingConfig": map[string]interface{}{
 			"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN", "LogGroup": map[string]interface{}{"Ref": assertions.Match_AnyValue()},
 		},
@@ -79,7 +87,7 @@ func TestAssetHashIsStable(t *testing.T) {
 }
 
 func TestBuildIsReproducible(t *testing.T) {
-	root, err := gofunction.ModuleRoot()
+	root, err := module.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +103,7 @@ func TestBuildIsReproducible(t *testing.T) {
 }
 
 func TestFunctionsNeverImportTheCDK(t *testing.T) {
-	root, err := gofunction.ModuleRoot()
+	root, err := module.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,18 +126,97 @@ func TestFunctionsNeverImportTheCDK(t *testing.T) {
 
 func TestInvalidProps(t *testing.T) {
 	stack := cdktest.NewStack(t)
-	key := kmskey.NewForLogs(stack, "K", "logs")
+	root, _ := module.Root()
+	group := logs.NewLogGroup(stack, jsii.String("G"), nil)
 	for _, tc := range []struct {
 		props *gofunction.GoFunctionProps
 		want  string
 	}{
-		{&gofunction.GoFunctionProps{LogKey: key}, "Entry is required"},
-		{&gofunction.GoFunctionProps{Entry: "functions/presignup"}, "LogKey is required"},
-		{&gofunction.GoFunctionProps{Entry: "functions/nope", LogKey: key}, `Entry "functions/nope" has no main.go`},
+		{&gofunction.GoFunctionProps{}, "Entry is required"},
+		{&gofunction.GoFunctionProps{Entry: jsii.String("./functions/nope"), ModuleDir: jsii.String(root)}, `Entry: go list ./functions/nope in ` + root},
+		{&gofunction.GoFunctionProps{Entry: jsii.String("github.com/authstack/authstack/claims"), ModuleDir: jsii.String(root)},
+			"Entry: github.com/authstack/authstack/claims is package claims, not a main package"},
+		{&gofunction.GoFunctionProps{Entry: jsii.String("./functions/api"), ModuleDir: jsii.String(root),
+			FunctionOptions: lambda.FunctionOptions{LogRetention: logs.RetentionDays_ONE_DAY}}, "FunctionOptions.LogRetention is deprecated"},
+		{&gofunction.GoFunctionProps{Entry: jsii.String("./functions/api"), ModuleDir: jsii.String(root),
+			FunctionOptions: lambda.FunctionOptions{LogGroup: group}, LogRetention: logs.RetentionDays_ONE_DAY}, "LogKey and LogRetention configure the log group GoFunction creates"},
 	} {
-		if msg := cdktest.Panics(func() { gofunction.NewGoFunction(stack, jsii.String("F"), tc.props) }); !strings.Contains(msg, tc.want) {
+		if msg := cdktest.Panics(func() { gofunction.NewGoFunction(stack, jsii.String("F"), tc.props) }); !strings.Contains(msg, "gofunction F: "+tc.want) {
 			t.Errorf("panic = %q; want %q", msg, tc.want)
 		}
+	}
+	// Nothing was added by the refused calls.
+	if stack.Node().TryFindChild(jsii.String("F")) != nil {
+		t.Error("a refused GoFunction left a construct behind")
+	}
+}
+
+// writeModule writes a Go module of the user's own, outside authstack's, with
+// one main package (standard library only, so no download is needed).
+func writeModule(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":            "module example.com/shop\n\ngo 1.26\n",
+		"cmd/hello/main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from the shop\") }\n",
+	}
+	for name, body := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestAFunctionOfAnotherModule(t *testing.T) {
+	// GIVEN a user's own module and a stack in an app without authstack's
+	// feature flags
+	dir := writeModule(t)
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Shop"), nil)
+	// WHEN its main package is the Entry (relative to the module), with
+	// options of lambda.Function authstack does not set itself
+	f := gofunction.NewGoFunction(stack, jsii.String("Hello"), &gofunction.GoFunctionProps{
+		Entry:     jsii.String("./cmd/hello"),
+		ModuleDir: jsii.String(dir),
+		FunctionOptions: lambda.FunctionOptions{
+			ReservedConcurrentExecutions: jsii.Number(5),
+			EphemeralStorageSize:         awscdk.Size_Mebibytes(jsii.Number(1024)),
+			Timeout:                      awscdk.Duration_Seconds(jsii.Number(10)),
+		},
+	})
+	asm := app.Synth(nil)
+	// THEN the Go toolchain resolved it in that module
+	if f.Package.ImportPath != "example.com/shop/cmd/hello" || f.Package.ModuleDir != dir {
+		t.Errorf("Package = %+v", f.Package)
+	}
+	// AND every option reached the function, with authstack's defaults for the rest
+	tpl := assertions.Template_FromStack(stack, nil)
+	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+		"ReservedConcurrentExecutions": 5, "EphemeralStorage": map[string]interface{}{"Size": 1024}, "Timeout": 10,
+		"MemorySize": 256, "Architectures": []string{"arm64"}, "Runtime": "provided.al2023",
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND the asset holds the user's program, built for arm64
+	var key string
+	for _, r := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+		key = (*r)["Properties"].(map[string]interface{})["Code"].(map[string]interface{})["S3Key"].(string)
+	}
+	bin := filepath.Join(*asm.Directory(), "asset."+strings.TrimSuffix(key, ".zip"), "bootstrap")
+	ef, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	if ef.Machine != elf.EM_AARCH64 {
+		t.Errorf("bootstrap is for %v", ef.Machine)
+	}
+	if b, _ := os.ReadFile(bin); !strings.Contains(string(b), "hello from the shop") {
+		t.Error("the bootstrap is not the user's program")
 	}
 }
 
@@ -150,8 +237,10 @@ func TestArchitectureSwitch(t *testing.T) {
 		}
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
 		stack := awscdk.NewStack(app, jsii.String("S"), nil)
+		root, _ := module.Root()
 		f := gofunction.NewGoFunction(stack, jsii.String("Fn"), &gofunction.GoFunctionProps{
-			Entry: "functions/pretokengen", LogKey: kmskey.NewForLogs(stack, "LogKey", "logs"), Architecture: arch,
+			Entry: jsii.String("github.com/authstack/authstack/functions/pretokengen"), ModuleDir: jsii.String(root),
+			FunctionOptions: lambda.FunctionOptions{Architecture: arch},
 		})
 		dir := *app.Synth(nil).Directory()
 		var key string

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 
@@ -23,8 +24,8 @@ func setup(t *testing.T, mutate func(*triggers.TriggersProps)) (awscdk.Stack, *t
 	props := &triggers.TriggersProps{
 		UserPool:   cognito.NewUserPool(stack, jsii.String("Pool"), nil),
 		UserEvents: userevents.NewUserEvents(stack, jsii.String("Events"), nil),
-		AppName:    "shop", Environment: "test",
-		DenyDomains: []string{"blocked.example"},
+		AppName:    jsii.String("shop"), Environment: jsii.String("test"),
+		PreSignUp: &triggers.PreSignUpOptions{DenyDomains: []string{"blocked.example"}},
 	}
 	if mutate != nil {
 		mutate(props)
@@ -138,9 +139,9 @@ func TestCustomMessageFollowsTheSendingAccount(t *testing.T) {
 
 func TestTokenClaimsAndMigration(t *testing.T) {
 	stack, tr := setup(t, func(p *triggers.TriggersProps) {
-		p.TokenClaims = claims.Rules{RolesClaim: "roles"}
-		p.Migration = &triggers.Migration{
-			Endpoint: "https://legacy.example.com",
+		p.PreTokenGeneration = &triggers.PreTokenGenerationOptions{Rules: claims.Rules{RolesClaim: "roles"}}
+		p.Migration = &triggers.MigrationOptions{
+			Endpoint: jsii.String("https://legacy.example.com"),
 			Secret:   secretsmanager.Secret_FromSecretCompleteArn(p.UserPool, jsii.String("S"), jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf")),
 		}
 	})
@@ -170,22 +171,39 @@ func TestInvalidProps(t *testing.T) {
 		mutate func(*triggers.TriggersProps)
 		want   string
 	}{
-		{func(p *triggers.TriggersProps) { p.AppName = "" }, "AppName is required"},
-		{func(p *triggers.TriggersProps) { p.DenyDomains = []string{"not a domain"} }, `DenyDomains[0]: "not a domain"`},
-		{func(p *triggers.TriggersProps) { p.TokenClaims = claims.Rules{RolesClaim: "sub"} }, `TokenClaims: claims: claim "sub"`},
-		{func(p *triggers.TriggersProps) { p.Migration = &triggers.Migration{Endpoint: "http://x"} }, "Migration.Endpoint"},
+		{func(p *triggers.TriggersProps) { p.AppName = nil; p.SmsEnabled = jsii.Bool(true) }, "AppName is required"},
+		{func(p *triggers.TriggersProps) { p.PreSignUp.DenyDomains = []string{"not a domain"} }, `PreSignUp.DenyDomains[0]: "not a domain"`},
+		{func(p *triggers.TriggersProps) {
+			p.PreTokenGeneration = &triggers.PreTokenGenerationOptions{Rules: claims.Rules{RolesClaim: "sub"}}
+		}, `PreTokenGeneration.Rules: claims: claim "sub"`},
+		{func(p *triggers.TriggersProps) {
+			p.Migration = &triggers.MigrationOptions{Endpoint: jsii.String("http://x")}
+		}, "Migration.Endpoint"},
 		{func(p *triggers.TriggersProps) { p.MemorySize = jsii.Number(64) }, "MemorySize: 64"},
-		{func(p *triggers.TriggersProps) { p.UserEvents = nil }, "UserEvents is required"},
+		{func(p *triggers.TriggersProps) { p.UserEvents = nil }, "UserEvents (the topic) is required"},
+		{func(p *triggers.TriggersProps) {
+			p.PreSignUp = &triggers.PreSignUpOptions{Disabled: true, Hook: lambda.Function_FromFunctionName(p.UserPool, jsii.String("H"), jsii.String("h"))}
+		}, "PreSignUp: set one of Disabled, Function or Hook"},
+		{func(p *triggers.TriggersProps) {
+			p.PreSignUp.Function = lambda.Function_FromFunctionName(p.UserPool, jsii.String("F"), jsii.String("f"))
+		}, "PreSignUp: DenyDomains and AllowDomains configure authstack's function"},
+		{func(p *triggers.TriggersProps) {
+			p.PreTokenGeneration = &triggers.PreTokenGenerationOptions{Rules: claims.Rules{RolesClaim: "roles"},
+				Function: lambda.Function_FromFunctionName(p.UserPool, jsii.String("F"), jsii.String("f"))}
+		}, "PreTokenGeneration: Rules configure authstack's function"},
 		{func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("SES") }, `EmailSendingAccount: "SES"`},
 		// The pool sends with Cognito's default sender: DEVELOPER would make every message fail.
 		{func(p *triggers.TriggersProps) { p.EmailSendingAccount = jsii.String("DEVELOPER") }, `EmailSendingAccount: "DEVELOPER", but the user pool sends with COGNITO_DEFAULT`},
-		{func(p *triggers.TriggersProps) { p.AppName = strings.Repeat("a", 61) }, "AppName and Environment: 65 characters together"},
 		{func(p *triggers.TriggersProps) {
-			p.Migration = &triggers.Migration{Endpoint: "https://legacy.example.com/" + strings.Repeat("x", 4000),
+			p.AppName = jsii.String(strings.Repeat("a", 61))
+			p.SmsEnabled = jsii.Bool(true)
+		}, "AppName and Environment: 65 characters together"},
+		{func(p *triggers.TriggersProps) {
+			p.Migration = &triggers.MigrationOptions{Endpoint: jsii.String("https://legacy.example.com/" + strings.Repeat("x", 4000)),
 				Secret: secretsmanager.Secret_FromSecretCompleteArn(p.UserPool, jsii.String("S"), jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf"))}
 		}, "the user migration function's environment needs up to"},
 		// Lambda's 4 KB environment budget: 300 domains of 20 characters overflow it.
-		{func(p *triggers.TriggersProps) { p.DenyDomains = manyDomains(300) }, "the pre sign-up function's environment needs up to"},
+		{func(p *triggers.TriggersProps) { p.PreSignUp.DenyDomains = manyDomains(300) }, "the pre sign-up function's environment needs up to"},
 	}
 	for _, tc := range cases {
 		msg := cdktest.Panics(func() { setup(t, tc.mutate) })
@@ -193,6 +211,52 @@ func TestInvalidProps(t *testing.T) {
 			t.Errorf("panic = %q; want %q", msg, tc.want)
 		}
 	}
+}
+
+func TestSlotsCanBeOffOwnOrHooked(t *testing.T) {
+	// GIVEN pre sign-up hooked, the user-events slot filled with the user's
+	// own function, and custom message off although the pool sends SMS
+	var hook, own lambda.IFunction
+	stack, tr := setup(t, func(p *triggers.TriggersProps) {
+		hook = lambda.Function_FromFunctionArn(p.UserPool, jsii.String("Hook"), jsii.String("arn:aws:lambda:eu-west-1:111111111111:function:shop-presignup"))
+		own = lambda.NewFunction(p.UserPool, jsii.String("Own"), &lambda.FunctionProps{
+			Runtime: lambda.Runtime_PYTHON_3_13(), Handler: jsii.String("index.handler"),
+			Code: lambda.Code_FromInline(jsii.String("def handler(event, context):\n    return event\n")),
+		})
+		p.PreSignUp.Hook = hook
+		p.UserEventsTrigger = &triggers.UserEventsOptions{Function: own}
+		p.SmsEnabled = jsii.Bool(true)
+		p.CustomMessage = &triggers.CustomMessageOptions{Disabled: true}
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	lc := lambdaConfig(t, tpl)
+	// THEN authstack's pre sign-up function is attached and told the hook,
+	// and may invoke it and nothing else
+	if err := cdktest.Has(tpl, "AWS::Lambda::Function", map[string]interface{}{
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+			"AUTHSTACK_HOOK_FUNCTION": "arn:aws:lambda:eu-west-1:111111111111:function:shop-presignup",
+		})},
+	}); err != nil {
+		t.Error(err)
+	}
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil))
+	if !strings.Contains(string(b), `"Action":"lambda:InvokeFunction"`) || !strings.Contains(string(b), "function:shop-presignup") {
+		t.Errorf("pre sign-up may not invoke its hook: %s", b)
+	}
+	// AND the user's own function is attached to the three user-event
+	// operations, with no user-events function or table of authstack's
+	ownRef, _ := json.Marshal(awscdk.Stack_Of(own).Resolve(own.FunctionArn()))
+	for _, op := range []string{"PreAuthentication", "PostAuthentication", "PostConfirmation"} {
+		if got, _ := json.Marshal(lc[op]); string(got) != string(ownRef) {
+			t.Errorf("LambdaConfig.%s = %s; want the user's function %s", op, got, ownRef)
+		}
+	}
+	tpl.ResourceCountIs(jsii.String("AWS::DynamoDB::Table"), jsii.Number(0))
+	// AND no custom message trigger, although the pool sends SMS
+	if lc["CustomMessage"] != nil || tr.CustomMessage != nil || tr.UserEvents != nil {
+		t.Errorf("LambdaConfig = %v", lc)
+	}
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2)) // pre sign-up and the user's own
 }
 
 func manyDomains(n int) []string {

@@ -8,9 +8,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/runtime/awsenv"
+	"github.com/authstack/authstack/internal/runtime/hook"
 	"github.com/authstack/authstack/internal/runtime/telemetry"
 	"github.com/authstack/authstack/internal/runtime/userevent"
 )
@@ -27,7 +30,16 @@ func main() {
 		telemetry.Fatal(err)
 	}
 	ids := dynamodb.NewFromConfig(ddbCfg, func(o *dynamodb.Options) { o.RetryMaxAttempts = 2 })
-	p, err := userevent.FromEnv(os.Getenv, client, ids, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
+	// The Lambda client exists only when there is a hook to call.
+	var invoker hook.Invoker
+	if os.Getenv(contract.EnvHookFunction) != "" {
+		lambdaCfg, err := awsenv.Config(context.Background(), os.Getenv, "LAMBDA")
+		if err != nil {
+			telemetry.Fatal(err)
+		}
+		invoker = lambdasdk.NewFromConfig(lambdaCfg)
+	}
+	p, err := userevent.FromEnv(os.Getenv, client, ids, invoker, &telemetry.Metrics{}, telemetry.NewLogger(os.Stdout))
 	if err != nil {
 		telemetry.Fatal(err)
 	}

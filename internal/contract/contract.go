@@ -44,6 +44,10 @@ const (
 	EnvProduction          = "AUTHSTACK_PRODUCTION"            // "true" hides the environment
 	EnvEmailSendingAccount = "AUTHSTACK_EMAIL_SENDING_ACCOUNT" // COGNITO_DEFAULT or DEVELOPER
 
+	// Hooks: a user's function that pre sign-up or the user-events trigger
+	// invokes after its own work (internal/runtime/hook).
+	EnvHookFunction = "AUTHSTACK_HOOK_FUNCTION" // function ARN; optional
+
 	// User migration.
 	EnvMigrationEndpoint  = "AUTHSTACK_MIGRATION_ENDPOINT"   // https:// legacy endpoint
 	EnvMigrationSecretARN = "AUTHSTACK_MIGRATION_SECRET_ARN" // secret with {"token": "..."}

@@ -38,12 +38,77 @@ const (
 	MaxSecretARNLen = len("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:") + 512 + 7
 	// MaxHostedUIURLLen: https:// and a domain name of at most 253 characters.
 	MaxHostedUIURLLen = len("https://") + 253
+	// MaxFunctionARNLen: a function name has at most 64 characters, a
+	// qualifier (version or alias) at most 128, plus the ARN prefix.
+	// Source: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	MaxFunctionARNLen = len("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:") + 64 + 1 + 128
 )
 
 // MaxBrandLength is the longest app name and environment name together
 // that keeps every custom message SMS text within Cognito's 140 characters
 // (the custommessage package's test proves its templates do).
 const MaxBrandLength = 64
+
+// CheckBrand checks that an app name and an environment name fit
+// MaxBrandLength together.
+func CheckBrand(appName, environment string) error {
+	if n := len(appName) + len(environment); n > MaxBrandLength {
+		return fmt.Errorf("%d characters together; at most %d keep every SMS text within Cognito's 140", n, MaxBrandLength)
+	}
+	return nil
+}
+
+// TriggerFunctions describes the trigger functions authstack creates, in
+// plain values, so the triggers construct and config validation compute the
+// same environments.
+type TriggerFunctions struct {
+	PreSignUp                 bool // authstack's pre sign-up function
+	DenyDomains, AllowDomains []string
+	PreSignUpHook             bool
+	UserEvents                bool // authstack's user-events function
+	Publish                   bool
+	UserEventsHook            bool
+	CustomMessage             bool // authstack's custom message function
+	AppName, Environment      string
+	Production                bool
+	SendingAccount            string
+	Claims                    string // token-claim rules as JSON; "" for no pre token generation function
+	Migration                 bool   // authstack's migration function
+	MigrationEndpoint         string
+}
+
+// Envs are the environments of the functions f describes, by function name.
+func (f TriggerFunctions) Envs() map[string]Env {
+	out := map[string]Env{}
+	if f.PreSignUp {
+		out["pre sign-up"] = PreSignUpEnv(f.DenyDomains, f.AllowDomains, f.PreSignUpHook)
+	}
+	if f.UserEvents {
+		out["user events"] = UserEventsEnv(f.Publish, f.UserEventsHook)
+	}
+	if f.CustomMessage {
+		out["custom message"] = CustomMessageEnv(f.AppName, f.Environment, f.Production, f.SendingAccount)
+	}
+	if f.Claims != "" {
+		out["pre token generation"] = PreTokenGenerationEnv(f.Claims)
+	}
+	if f.Migration {
+		out["user migration"] = MigrationEnv(f.MigrationEndpoint)
+	}
+	return out
+}
+
+// CheckAll checks every environment against Lambda's budget, one error per
+// function that can overflow, in name order.
+func CheckAll(envs map[string]Env) []error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(envs)) {
+		if err := envs[name].Check(name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
 
 // Env is a function's environment as synth knows it: literal values, and
 // values CloudFormation fills in at deploy time (tokens), by their longest
@@ -119,16 +184,25 @@ func base(vars map[string]string) Env {
 	return Env{Vars: vars, Deployed: map[string]int{EnvStack: MaxStackNameLen}}
 }
 
-// PreSignUpEnv is the pre sign-up function's environment.
-func PreSignUpEnv(deny, allow []string) Env {
-	return base(map[string]string{EnvDenyDomains: strings.Join(deny, ","), EnvAllowDomains: strings.Join(allow, ",")})
+// PreSignUpEnv is the pre sign-up function's environment; hook says a
+// hook function is set.
+func PreSignUpEnv(deny, allow []string, hook bool) Env {
+	return withHook(base(map[string]string{EnvDenyDomains: strings.Join(deny, ","), EnvAllowDomains: strings.Join(allow, ",")}), hook)
 }
 
-// UserEventsEnv is the user-events function's environment.
-func UserEventsEnv(publish bool) Env {
+// UserEventsEnv is the user-events function's environment; hook says a
+// hook function is set.
+func UserEventsEnv(publish, hook bool) Env {
 	e := base(map[string]string{EnvPublishUserEvents: strconv.FormatBool(publish)})
 	e.Deployed[EnvUserEventsTopicARN] = MaxTopicARNLen
 	e.Deployed[EnvEventIDTable] = MaxTableNameLen
+	return withHook(e, hook)
+}
+
+func withHook(e Env, hook bool) Env {
+	if hook {
+		e.Deployed[EnvHookFunction] = MaxFunctionARNLen
+	}
 	return e
 }
 

@@ -19,7 +19,7 @@ func TestSizeIsTheJSONLambdaMeasures(t *testing.T) {
 }
 
 func TestCheckNamesTheFunctionAndTheLargestVariables(t *testing.T) {
-	e := PreSignUpEnv([]string{strings.Repeat("d", 4000) + ".example"}, nil)
+	e := PreSignUpEnv([]string{strings.Repeat("d", 4000) + ".example"}, nil, false)
 	err := e.Check("pre sign-up")
 	if err == nil {
 		t.Fatal("a 4 KB list passed")
@@ -32,7 +32,7 @@ func TestCheckNamesTheFunctionAndTheLargestVariables(t *testing.T) {
 }
 
 func TestDeployTimeValuesCountAtTheirLongest(t *testing.T) {
-	e := UserEventsEnv(true)
+	e := UserEventsEnv(true, false)
 	// The three deploy-time values alone are this long; names and literals come on top.
 	if e.Size() <= MaxStackNameLen+MaxTopicARNLen+MaxTableNameLen {
 		t.Errorf("Size %d does not count the deploy-time values at their longest", e.Size())

@@ -35,6 +35,9 @@ const (
 	AuthorizerDenied          = "AuthorizerDenied"     // tokens refused (401), by DimReason
 	AuthorizerFailures        = "AuthorizerFailures"   // JWKS or deny-list unreachable (fail closed), by DimReason
 	SignOuts                  = "SignOuts"             // logouts recorded
+	// HookFailures are calls of a user's hook that gave no answer (failed
+	// to invoke, timed out, crashed): Cognito's request failed with them.
+	HookFailures = "HookFailures"
 	// LogoutsIncomplete are logouts Cognito refused to complete: the API
 	// refuses the tokens, but the user's Cognito sessions live on.
 	LogoutsIncomplete = "LogoutsIncomplete"
@@ -45,4 +48,5 @@ const (
 	ReasonMissingEmail    = "MissingEmail"
 	ReasonMalformedEmail  = "MalformedEmail"
 	ReasonDisposableEmail = "DisposableEmail"
+	ReasonHook            = "Hook" // the user's hook refused the sign-up
 )

@@ -213,3 +213,27 @@ func ResourceServerNameFrom(identifier string) string {
 	}
 	return s
 }
+
+// HTTPSURL checks an endpoint authstack calls or proxies to: an absolute
+// https:// URL with a host.
+func HTTPSURL(s string) error {
+	if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%q must be an https:// URL", s)
+	}
+	return nil
+}
+
+// Lambda's memory range, in MB.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+const (
+	MinLambdaMemoryMB = 128
+	MaxLambdaMemoryMB = 10240
+)
+
+// LambdaMemory checks a function's memory size in MB.
+func LambdaMemory(mb float64) error {
+	if mb < MinLambdaMemoryMB || mb > MaxLambdaMemoryMB || mb != float64(int(mb)) {
+		return fmt.Errorf("%v must be a whole number between %d and %d", mb, MinLambdaMemoryMB, MaxLambdaMemoryMB)
+	}
+	return nil
+}

@@ -10,6 +10,8 @@ package presignup
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/runtime/disposable"
+	"github.com/authstack/authstack/internal/runtime/hook"
 	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
@@ -46,7 +49,19 @@ type Handler struct {
 	Metrics *telemetry.Metrics
 	// Log receives one line per rejection. Required.
 	Log *slog.Logger
+	// Hook is the user's function invoked after an address is accepted; its
+	// answer is Cognito's (it may auto-confirm), its error refuses the
+	// sign-up with its message. Default: none.
+	Hook *hook.Hook
 }
+
+// MsgUnavailable is shown when the hook gives no answer in time.
+const MsgUnavailable = "Sign-up is unavailable right now, please try again in a few minutes"
+
+// shown is an error whose text Cognito shows the person as it is.
+type shown string
+
+func (s shown) Error() string { return string(s) }
 
 // Rejection is the error returned for an address that is not accepted; its
 // text is the message for the person signing up.
@@ -58,7 +73,8 @@ type Rejection struct {
 func (r *Rejection) Error() string { return r.Message }
 
 // Handle checks the event's email attribute and returns the event unchanged
-// when it is accepted. It never auto-confirms or auto-verifies.
+// when it is accepted (it never auto-confirms or auto-verifies itself), or
+// the hook's answer when there is a hook.
 func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (events.CognitoEventUserPoolsPreSignup, error) {
 	switch ev.TriggerSource {
 	case "PreSignUp_SignUp", "PreSignUp_ExternalProvider", "PreSignUp_AdminCreateUser":
@@ -72,8 +88,38 @@ func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPre
 			"domain", domainOf(ev.Request.UserAttributes["email"]), "userPoolId", ev.UserPoolID)
 		return ev, rej
 	}
+	if h.Hook != nil {
+		out, err := h.callHook(ctx, ev)
+		if err != nil {
+			return ev, err
+		}
+		ev = out
+	}
 	h.Metrics.Count(contract.SignUps, 1)
 	return ev, nil
+}
+
+// callHook hands the accepted event to the hook and returns its answer.
+func (h *Handler) callHook(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (events.CognitoEventUserPoolsPreSignup, error) {
+	in, _ := json.Marshal(ev)
+	answer, err := h.Hook.Call(ctx, in)
+	var refusal *hook.Refusal
+	if errors.As(err, &refusal) {
+		h.Metrics.Count(contract.SignUpRejections, 1, contract.DimReason, contract.ReasonHook)
+		return ev, refusal
+	}
+	if err != nil {
+		h.Metrics.Count(contract.HookFailures, 1)
+		h.Log.ErrorContext(ctx, "pre sign-up hook gave no answer", "error", err, "userPoolId", ev.UserPoolID)
+		return ev, shown(MsgUnavailable)
+	}
+	var out events.CognitoEventUserPoolsPreSignup
+	if err := json.Unmarshal(answer, &out); err != nil {
+		h.Metrics.Count(contract.HookFailures, 1)
+		h.Log.ErrorContext(ctx, "pre sign-up hook answered something that is not a pre sign-up event", "error", err)
+		return ev, shown(MsgUnavailable)
+	}
+	return out, nil
 }
 
 func (h *Handler) check(ev events.CognitoEventUserPoolsPreSignup) *Rejection {
@@ -162,13 +208,18 @@ func domainOf(email string) string {
 	return ""
 }
 
-// FromEnv builds a Handler configured by the environment.
-func FromEnv(getenv func(string) string, m *telemetry.Metrics, log *slog.Logger) *Handler {
-	return &Handler{
+// FromEnv builds a Handler configured by the environment; invoker calls
+// the hook named by contract.EnvHookFunction, when there is one.
+func FromEnv(getenv func(string) string, invoker hook.Invoker, m *telemetry.Metrics, log *slog.Logger) *Handler {
+	h := &Handler{
 		Checker: disposable.NewChecker(splitList(getenv(contract.EnvDenyDomains)), splitList(getenv(contract.EnvAllowDomains))),
 		Metrics: m,
 		Log:     log,
 	}
+	if fn := getenv(contract.EnvHookFunction); fn != "" {
+		h.Hook = &hook.Hook{Function: fn, Client: invoker}
+	}
+	return h
 }
 
 func splitList(s string) []string {

@@ -2,6 +2,7 @@ package presignup
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/runtime/telemetry"
@@ -19,7 +22,7 @@ import (
 func handler() (*Handler, *testevents.Buffer) {
 	m, buf := testevents.Metrics()
 	env := map[string]string{contract.EnvDenyDomains: "blocked.example, other.example", contract.EnvAllowDomains: "allowed.grr.la"}
-	return FromEnv(func(k string) string { return env[k] }, m, slog.New(slog.NewJSONHandler(io.Discard, nil))), buf
+	return FromEnv(func(k string) string { return env[k] }, nil, m, slog.New(slog.NewJSONHandler(io.Discard, nil))), buf
 }
 
 func TestReferenceEvents(t *testing.T) {
@@ -228,5 +231,80 @@ func TestUnicodeSpellingsOfDisposableDomains(t *testing.T) {
 	}
 	if d, ok := ValidAddress("someone@ｍａｉｌｉｎａｔｏｒ．ｃｏｍ"); !ok || d != "mailinator.com" {
 		t.Errorf("ValidAddress(full width) = %q, %v; want the mapped mailinator.com", d, ok)
+	}
+}
+
+// fakeLambda answers Invoke as Lambda does for a hook: its answer, or its
+// error payload with FunctionError set.
+type fakeLambda struct {
+	calls  int
+	answer func(in []byte) (*lambdasdk.InvokeOutput, error)
+}
+
+func (f *fakeLambda) Invoke(_ context.Context, in *lambdasdk.InvokeInput, _ ...func(*lambdasdk.Options)) (*lambdasdk.InvokeOutput, error) {
+	f.calls++
+	return f.answer(in.Payload)
+}
+
+func TestHook(t *testing.T) {
+	withHook := func(f *fakeLambda) (*Handler, *testevents.Buffer) {
+		m, buf := testevents.Metrics()
+		env := map[string]string{contract.EnvHookFunction: "arn:aws:lambda:eu-west-1:111111111111:function:shop-presignup"}
+		return FromEnv(func(k string) string { return env[k] }, f, m, slog.New(slog.NewJSONHandler(io.Discard, nil))), buf
+	}
+	var ev events.CognitoEventUserPoolsPreSignup
+	testevents.Decode(t, "reference/CognitoUserPreSignUp_Normal.json", &ev)
+
+	// GIVEN a hook that auto-confirms WHEN an accepted address signs up
+	// THEN the hook received the event and its answer is Cognito's
+	f := &fakeLambda{answer: func(in []byte) (*lambdasdk.InvokeOutput, error) {
+		var got events.CognitoEventUserPoolsPreSignup
+		if err := json.Unmarshal(in, &got); err != nil || got.Request.UserAttributes["email"] != ev.Request.UserAttributes["email"] {
+			t.Errorf("hook received %s", in)
+		}
+		got.Response.AutoConfirmUser = true
+		b, _ := json.Marshal(got)
+		return &lambdasdk.InvokeOutput{StatusCode: 200, Payload: b}, nil
+	}}
+	h, buf := withHook(f)
+	out, err := h.Handle(context.Background(), ev)
+	if err != nil || !out.Response.AutoConfirmUser || f.calls != 1 {
+		t.Fatalf("Handle = %+v, %v after %d hook calls; want the hook's auto-confirmation", out.Response, err, f.calls)
+	}
+	if testevents.Counted(t, buf.Buffer, contract.SignUps) != 1 {
+		t.Error("sign-up not counted")
+	}
+
+	// GIVEN a disposable address THEN refused before the hook is called
+	var bad events.CognitoEventUserPoolsPreSignup
+	testevents.Decode(t, "reference/CognitoUserPreSignUp_Disposable.json", &bad)
+	if _, err := h.Handle(context.Background(), bad); !refused(err) || f.calls != 1 {
+		t.Errorf("disposable: %v after %d hook calls; want refused without a call", err, f.calls)
+	}
+
+	// GIVEN a hook that refuses (a Go handler's error: errorMessage and
+	// errorType, FunctionError Unhandled; https://docs.aws.amazon.com/lambda/latest/dg/golang-exceptions.html)
+	// THEN the sign-up is refused with the hook's message, counted by reason
+	h, buf = withHook(&fakeLambda{answer: func([]byte) (*lambdasdk.InvokeOutput, error) {
+		return &lambdasdk.InvokeOutput{StatusCode: 200, FunctionError: aws.String("Unhandled"),
+			Payload: []byte(`{"errorMessage":"Invitation code required","errorType":"errorString"}`)}, nil
+	}})
+	if _, err := h.Handle(context.Background(), ev); err == nil || err.Error() != "Invitation code required" {
+		t.Errorf("hook refusal: %v", err)
+	}
+	if testevents.Counted(t, buf.Buffer, contract.SignUpRejections, contract.DimReason, contract.ReasonHook) != 1 {
+		t.Error("hook refusal not counted")
+	}
+
+	// GIVEN a hook that cannot be reached THEN the sign-up fails with our
+	// message (never the SDK's), and HookFailures counts it
+	h, buf = withHook(&fakeLambda{answer: func([]byte) (*lambdasdk.InvokeOutput, error) {
+		return nil, errors.New("operation error Lambda: Invoke, exceeded maximum number of attempts, 3")
+	}})
+	if _, err := h.Handle(context.Background(), ev); err == nil || err.Error() != MsgUnavailable {
+		t.Errorf("hook unavailable: %v", err)
+	}
+	if testevents.Counted(t, buf.Buffer, contract.HookFailures) != 1 || testevents.Counted(t, buf.Buffer, contract.SignUps) != 0 {
+		t.Error("hook failure not counted, or counted as a sign-up")
 	}
 }

@@ -26,6 +26,7 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/authstack/authstack/internal/contract"
+	"github.com/authstack/authstack/internal/runtime/hook"
 	"github.com/authstack/authstack/internal/runtime/telemetry"
 )
 
@@ -227,12 +228,45 @@ type Publisher struct {
 	Log     *slog.Logger
 	// Now is the clock. Default: time.Now.
 	Now func() time.Time
+	// Hook is the user's function invoked after the event is published, with
+	// the trigger's event; its answer is Cognito's, its error fails the
+	// request with its message (a pre authentication hook refuses the
+	// sign-in). Default: none.
+	Hook *hook.Hook
 }
 
+// MsgUnavailable is shown when the hook gives no answer in time.
+const MsgUnavailable = "Sign-in is unavailable right now, please try again in a few minutes"
+
+// shown is an error whose text Cognito shows the person as it is.
+type shown string
+
+func (s shown) Error() string { return string(s) }
+
 // Handle is the trigger handler: it publishes the event and returns the
-// trigger event unchanged (Cognito expects its own event back). Only a
-// malformed or unsupported event is an error.
+// trigger event unchanged (Cognito expects its own event back), or the
+// hook's answer when there is a hook. A malformed or unsupported event is an
+// error, and so is the hook's.
 func (p *Publisher) Handle(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
+	out, err := p.publishEvent(ctx, raw)
+	if err != nil || p.Hook == nil {
+		return out, err
+	}
+	answer, err := p.Hook.Call(ctx, raw)
+	var refusal *hook.Refusal
+	switch {
+	case errors.As(err, &refusal):
+		return nil, refusal
+	case err != nil:
+		p.Metrics.Count(contract.HookFailures, 1)
+		p.Log.ErrorContext(ctx, "user-events hook gave no answer", "error", err)
+		return nil, shown(MsgUnavailable)
+	}
+	return answer, nil
+}
+
+// publishEvent publishes the user event of raw and returns raw.
+func (p *Publisher) publishEvent(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
 	now := time.Now
 	if p.Now != nil {
 		now = p.Now
@@ -337,8 +371,11 @@ func metricOf(eventType string) string {
 // client (which should not retry itself: set RetryMaxAttempts to 1) and
 // claiming event ids in contract.EnvEventIDTable through ddb when the
 // variable is set.
-func FromEnv(getenv func(string) string, client SNSPublisher, ddb DynamoDB, m *telemetry.Metrics, log *slog.Logger) (*Publisher, error) {
+func FromEnv(getenv func(string) string, client SNSPublisher, ddb DynamoDB, invoker hook.Invoker, m *telemetry.Metrics, log *slog.Logger) (*Publisher, error) {
 	p := &Publisher{Client: client, TopicARN: getenv(contract.EnvUserEventsTopicARN), Enabled: getenv(contract.EnvPublishUserEvents) == "true", Metrics: m, Log: log}
+	if fn := getenv(contract.EnvHookFunction); fn != "" {
+		p.Hook = &hook.Hook{Function: fn, Client: invoker}
+	}
 	if p.Enabled && !strings.HasPrefix(p.TopicARN, "arn:") {
 		return nil, fmt.Errorf("userevent: %s=%q is not a topic ARN", contract.EnvUserEventsTopicARN, p.TopicARN)
 	}

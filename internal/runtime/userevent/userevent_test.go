@@ -381,11 +381,11 @@ func TestDisabledOnlyCounts(t *testing.T) {
 
 func TestFromEnv(t *testing.T) {
 	env := map[string]string{contract.EnvPublishUserEvents: "true", contract.EnvUserEventsTopicARN: "not-an-arn"}
-	if _, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil, nil); err == nil {
+	if _, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil, nil, nil); err == nil {
 		t.Error("FromEnv accepted a bad topic ARN")
 	}
 	env[contract.EnvPublishUserEvents] = "false"
-	if p, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil, nil); err != nil || p.Enabled || p.IDs != nil {
+	if p, err := FromEnv(func(k string) string { return env[k] }, &fakeSNS{}, nil, nil, nil, nil); err != nil || p.Enabled || p.IDs != nil {
 		t.Errorf("FromEnv(disabled) = %+v, %v", p, err)
 	}
 }
