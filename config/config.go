@@ -416,22 +416,9 @@ func (c Config) APIRules() []rules.Rule {
 	return c.DefaultRules()
 }
 
-// DefaultRules are the API's access rules unless API.Rules replaces them:
-//
-//	GET  /user            any signed-in user (access or ID token)
-//	GET  /client          machine clients' access tokens with the "<resource server>/client" scope
-//	GET  /users/{id}      the owner (sub = id) or a member of API.AdminGroup
-//	ANY  /proxy/{proxy+}  any access token (when UpstreamURL is set)
-//	POST /auth/logout     any access token
+// DefaultRules are the API's access rules unless API.Rules replaces them
+// (rules.Defaults, with API.AdminGroup, the resource server's client scope,
+// and the proxy route when UpstreamURL is set).
 func (c Config) DefaultRules() []rules.Rule {
-	rs := []rules.Rule{
-		{Method: "GET", Path: "/user", TokenUse: rules.UseAny},
-		{Method: "GET", Path: "/client", TokenUse: rules.UseAccess, Principals: []string{rules.PrincipalMachine}, Scopes: []string{c.ResourceServerIdentifier() + "/client"}},
-		{Method: "GET", Path: "/users/{id}", TokenUse: rules.UseAccess, Groups: []string{c.API.AdminGroup}, Owner: "id"},
-		{Method: "POST", Path: "/auth/logout", TokenUse: rules.UseAccess},
-	}
-	if c.API.UpstreamURL != "" {
-		rs = append(rs, rules.Rule{Method: "ANY", Path: "/proxy/{proxy+}", TokenUse: rules.UseAccess})
-	}
-	return rs
+	return rules.Defaults(c.API.AdminGroup, c.ResourceServerIdentifier()+"/client", c.API.UpstreamURL != "")
 }

@@ -434,3 +434,24 @@ func bind(template, path string) (map[string]string, string, bool) {
 	}
 	return params, rank.String(), len(ts) == len(ps)
 }
+
+// Defaults are the access rules of the built-in routes of authstack's API
+// (constructs/api), unless your own replace them:
+//
+//	GET  /user            any signed-in user (access or ID token)
+//	GET  /client          machine clients' access tokens with clientScope
+//	GET  /users/{id}      the owner (sub = id) or a member of adminGroup
+//	POST /auth/logout     a user's access token
+//	ANY  /proxy/{proxy+}  a user's access token (when proxy is true)
+func Defaults(adminGroup, clientScope string, proxy bool) []Rule {
+	rs := []Rule{
+		{Method: "GET", Path: "/user", TokenUse: UseAny},
+		{Method: "GET", Path: "/client", TokenUse: UseAccess, Principals: []string{PrincipalMachine}, Scopes: []string{clientScope}},
+		{Method: "GET", Path: "/users/{id}", TokenUse: UseAccess, Groups: []string{adminGroup}, Owner: "id"},
+		{Method: "POST", Path: "/auth/logout", TokenUse: UseAccess},
+	}
+	if proxy {
+		rs = append(rs, Rule{Method: "ANY", Path: "/proxy/{proxy+}", TokenUse: UseAccess})
+	}
+	return rs
+}

@@ -104,7 +104,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	s.HostedDomain = hosteddomain.NewHostedDomain(s, jsii.String("HostedDomain"), &hosteddomain.HostedDomainProps{
 		UserPool: pool, DomainPrefix: jsii.String(cfg.DomainPrefix()),
 	})
-	clients := make([]cognito.UserPoolClient, 0, len(cfg.AppClients))
+	clients := make([]cognito.IUserPoolClient, 0, len(cfg.AppClients))
 	for _, ac := range cfg.AppClients {
 		c := appclient.NewAppClient(s, jsii.String(pascal(ac.Name)+"Client"), &appclient.AppClientProps{
 			UserPool:              pool,
@@ -158,13 +158,13 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	}
 	s.API = api.NewAPI(s, jsii.String("Api"), &api.APIProps{
 		Issuer: s.UserPool.IssuerUrl(), ClientIds: clientIDs, UserPool: pool, HostedUiBaseUrl: s.HostedDomain.BaseUrl(),
-		Rules: cfg.APIRules(), AdminGroup: cfg.API.AdminGroup, UpstreamURL: cfg.API.UpstreamURL,
+		Rules: cfg.APIRules(), AdminGroup: jsii.String(cfg.API.AdminGroup), UpstreamUrl: optional(cfg.API.UpstreamURL),
 		// Deny-list items must outlive every token they deny: the refresh token is the longest.
-		DenyListTTL:          awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
-		AuthorizerCacheTTL:   awscdk.Duration_Seconds(jsii.Number(cfg.API.AuthorizerCacheSeconds)),
+		DenyListTtl:          awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
+		AuthorizerCacheTtl:   awscdk.Duration_Seconds(jsii.Number(cfg.API.AuthorizerCacheSeconds)),
 		ThrottlingRateLimit:  jsii.Number(cfg.API.ThrottlingRateLimit),
 		ThrottlingBurstLimit: jsii.Number(cfg.API.ThrottlingBurstLimit),
-		WAF:                  jsii.Bool(cfg.API.WAF),
+		Waf:                  jsii.Bool(cfg.API.WAF),
 		LogLevel:             lambda.ApplicationLogLevel(cfg.LogLevel),
 		LogRetention:         retention(cfg.LogRetentionDays),
 		LogKey:               logKey,

@@ -351,6 +351,29 @@ func TestLimitsThroughNewAuthStack(t *testing.T) {
 	for i := 0; i < 150; i++ {
 		edge.Triggers.DenyDomains = append(edge.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))
 	}
+	// A config at other edges: both hooks at the longest function name,
+	// the largest memory, tracing, migration, the longest brand.
+	hooked := config.Reference()[1]
+	fn := "arn:aws:lambda:eu-west-1:111111111111:function:" + strings.Repeat("h", 64)
+	hooked.Triggers.PreSignUpHookARN, hooked.Triggers.UserEventsHookARN = fn, fn+":live"
+	hooked.Triggers.MemoryMB = 10240
+	hooked.Tracing = true
+	hooked.Triggers.Migration = config.Migration{Enabled: true, Endpoint: "https://legacy.example.com/" + strings.Repeat("p", 1000),
+		SecretARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:legacy-AbCdEf"}
+	hooked.Triggers.TokenClaims.AttributeClaims = map[string]string{"tenant_id": "custom:tenant_id"}
+	for _, c := range []config.Config{edge, hooked} {
+		if err := c.Validate(); err != nil {
+			t.Fatalf("the edge config %s does not validate: %v", c.StackName(), err)
+		}
+	}
+	app0 := cdktest.NewApp(t)
+	if msg := cdktest.Panics(func() {
+		if _, err := stacks.NewAuthStack(app0, jsii.String("Hooked"), &stacks.AuthStackProps{Config: hooked}); err != nil {
+			t.Errorf("NewAuthStack(hooked) = %v", err)
+		}
+	}); msg != "" {
+		t.Fatalf("a config that validates panicked in a construct: %s", msg)
+	}
 	over := config.Reference()[0]
 	for i := 0; i < 200; i++ {
 		over.Triggers.DenyDomains = append(over.Triggers.DenyDomains, fmt.Sprintf("disposable%04d.example", i))

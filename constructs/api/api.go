@@ -36,6 +36,7 @@ import (
 	"github.com/authstack/authstack/internal/cdk/module"
 	"github.com/authstack/authstack/internal/cdk/nag"
 	"github.com/authstack/authstack/internal/contract"
+	"github.com/authstack/authstack/internal/validate"
 	"github.com/authstack/authstack/rules"
 )
 
@@ -61,26 +62,27 @@ type APIProps struct {
 	// logout answers then name its /logout endpoint for the caller's client.
 	// Default: none.
 	HostedUiBaseUrl *string
-	// Rules are the access rules (rules); each of the Lambda routes
-	// (/user, /client, /users/{id}, /auth/logout) and /proxy/{proxy+} needs one
-	// or nobody can call it. Required.
+	// Rules are the access rules of the built-in routes (rules.Defaults
+	// gives them); each of /user, /client, /users/{id}, /auth/logout and, with an
+	// upstream, /proxy/{proxy+} needs one or nobody can call it. Routes of
+	// your own bring their rule to AddRoute. Required.
 	Rules []rules.Rule
 	// AdminGroup may read any user in the integration's own check. Required.
-	AdminGroup string
-	// UpstreamURL is the https:// target of ANY /proxy/{proxy+}. Default: none (no proxy route).
-	UpstreamURL string
-	// DenyListTTL is how long deny-list items live; at least the longest
+	AdminGroup *string
+	// UpstreamUrl is the https:// target of ANY /proxy/{proxy+}. Default: none (no proxy route).
+	UpstreamUrl *string
+	// DenyListTtl is how long deny-list items live; at least the longest
 	// token lifetime (the refresh token's). Default: 30 days.
-	DenyListTTL awscdk.Duration
-	// AuthorizerCacheTTL is API Gateway's authorizer cache, 0 to 1 hour.
+	DenyListTtl awscdk.Duration
+	// AuthorizerCacheTtl is API Gateway's authorizer cache, 0 to 1 hour.
 	// Default: 0 (a logout takes effect at once).
-	AuthorizerCacheTTL awscdk.Duration
+	AuthorizerCacheTtl awscdk.Duration
 	// ThrottlingRateLimit (requests/second) and ThrottlingBurstLimit of the
 	// stage. Default: 50 and 100.
 	ThrottlingRateLimit  *float64
 	ThrottlingBurstLimit *float64
-	// WAF attaches a web ACL with AWS managed rule groups. Default: false.
-	WAF *bool
+	// Waf attaches a web ACL with AWS managed rule groups. Default: false.
+	Waf *bool
 	// StageName of the deployment. Default: "v1".
 	StageName *string
 	// LogLevel and LogRetention of the functions; LogRetention also of the
@@ -111,8 +113,18 @@ type API struct {
 	// DenyListKey encrypts DenyList (DenyListKey of the props, or the one
 	// created).
 	DenyListKey kms.IKey
-	// WebACL is the WAF web ACL, when WAF is on.
+	// WebACL is the WAF web ACL, when Waf is on.
 	WebACL wafv2.CfnWebACL
+	// TokenAuthorizer is the authorizer of every route but /guest; give it
+	// to methods of your own (or use AddRoute, which also checks the rule).
+	TokenAuthorizer apigw.TokenAuthorizer
+	// RequestValidator validates parameters and bodies of every route.
+	RequestValidator apigw.RequestValidator
+
+	// rules are every route's rule, the built-in ones first: the
+	// authorizer's AUTHSTACK_RULES, computed at synth.
+	rules []rules.Rule
+	props *APIProps
 	// UpstreamCertificate is the client certificate API Gateway presents to
 	// the upstream of the proxy route, when there is one.
 	UpstreamCertificate apigw.CfnClientCertificate
@@ -159,7 +171,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	if err := props.validate(); err != nil {
 		panic(fmt.Errorf("api %s: %w", *id, err))
 	}
-	a := &API{}
+	a := &API{rules: append([]rules.Rule(nil), props.Rules...), props: props}
 	constructs.NewConstruct_Override(a, scope, id)
 	logKey := props.LogKey
 	if logKey == nil {
@@ -169,7 +181,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	if retention == "" {
 		retention = logs.RetentionDays_THREE_MONTHS
 	}
-	ttl := props.DenyListTTL
+	ttl := props.DenyListTtl
 	if ttl == nil {
 		ttl = awscdk.Duration_Days(jsii.Number(30))
 	}
@@ -189,7 +201,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		RemovalPolicy:                    awscdk.RemovalPolicy_RETAIN,
 	})
 
-	authEnv, handlerEnv := props.environments(ttl)
+	authEnv, handlerEnv := props.environments(ttl, props.Rules)
 	deployed := map[string]*string{
 		contract.EnvStack:         awscdk.Stack_Of(a).StackName(),
 		contract.EnvIssuer:        props.Issuer,
@@ -219,6 +231,10 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		}
 		for k := range env.Deployed {
 			vars[k] = deployed[k]
+		}
+		if _, ok := env.Vars[contract.EnvRules]; ok {
+			// Routes added later (AddRoute) bring their rules.
+			vars[contract.EnvRules] = awscdk.Lazy_String(&rulesProducer{a}, nil)
 		}
 		return gofunction.NewGoFunction(a, jsii.String(cid), &gofunction.GoFunctionProps{
 			FunctionOptions: lambda.FunctionOptions{
@@ -251,7 +267,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		stage = jsii.String("v1")
 	}
 	var clientCert *string
-	if props.UpstreamURL != "" {
+	if props.UpstreamUrl != nil {
 		// The upstream verifies this certificate to know a request came
 		// through this API (and its authorizer), not around it.
 		// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html
@@ -282,7 +298,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	nag.Suppress(a.RestApi, "AwsSolutions-IAM4",
 		"API Gateway's account-level CloudWatch role uses the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, the documented way to enable execution logging.",
 		"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
-	validator := a.RestApi.AddRequestValidator(jsii.String("Validator"), &apigw.RequestValidatorOptions{
+	a.RequestValidator = a.RestApi.AddRequestValidator(jsii.String("Validator"), &apigw.RequestValidatorOptions{
 		ValidateRequestParameters: jsii.Bool(true), ValidateRequestBody: jsii.Bool(true),
 	})
 	for _, r := range []struct {
@@ -300,11 +316,11 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		a.RestApi.AddGatewayResponse(jsii.String("Response"+r.status+*r.typ.ResponseType()), opts)
 	}
 
-	cacheTTL := props.AuthorizerCacheTTL
+	cacheTTL := props.AuthorizerCacheTtl
 	if cacheTTL == nil {
 		cacheTTL = awscdk.Duration_Seconds(jsii.Number(0))
 	}
-	auth := apigw.NewTokenAuthorizer(a, jsii.String("TokenAuthorizer"), &apigw.TokenAuthorizerProps{
+	a.TokenAuthorizer = apigw.NewTokenAuthorizer(a, jsii.String("TokenAuthorizer"), &apigw.TokenAuthorizerProps{
 		Handler:         a.Authorizer.Function,
 		ResultsCacheTtl: cacheTTL,
 		IdentitySource:  jsii.String("method.request.header.Authorization"),
@@ -312,31 +328,20 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		ValidationRegex: jsii.String(`^[Bb]earer [-0-9A-Za-z_]+\.[-0-9A-Za-z_]+\.[-0-9A-Za-z_]+$`),
 	})
 	integration := apigw.NewLambdaIntegration(a.Handler.Function, nil)
-	protected := &apigw.MethodOptions{Authorizer: auth, AuthorizationType: apigw.AuthorizationType_CUSTOM, RequestValidator: validator}
-	root := a.RestApi.Root()
-	guest := root.AddResource(jsii.String("guest"), nil).AddMethod(jsii.String("GET"), integration, nil)
+	guest := a.RestApi.Root().ResourceForPath(jsii.String(contract.GuestRoute.Path)).AddMethod(jsii.String(contract.GuestRoute.Method), integration, nil)
 	nag.Suppress(guest, "AwsSolutions-APIG4", "GET /guest is open by design (the reference's guest route); it returns no user data.")
 	nag.Suppress(guest, "AwsSolutions-COG4", "GET /guest is open by design (the reference's guest route); it returns no user data.")
-	methods := []apigw.Method{
-		root.AddResource(jsii.String("user"), nil).AddMethod(jsii.String("GET"), integration, protected),
-		root.AddResource(jsii.String("client"), nil).AddMethod(jsii.String("GET"), integration, protected),
-		root.AddResource(jsii.String("users"), nil).AddResource(jsii.String("{id}"), nil).AddMethod(jsii.String("GET"), integration, protected),
-		root.AddResource(jsii.String("auth"), nil).AddResource(jsii.String("logout"), nil).AddMethod(jsii.String("POST"), integration, protected),
+	for _, r := range contract.HandlerRoutes {
+		a.addMethod(r.Method, r.Path, integration, nil)
 	}
-	if props.UpstreamURL != "" {
-		proxy := root.AddResource(jsii.String("proxy"), nil).AddResource(jsii.String("{proxy+}"), nil)
-		methods = append(methods, proxy.AddMethod(jsii.String("ANY"), apigw.NewHttpIntegration(jsii.String(props.UpstreamURL+"/{proxy}"), &apigw.HttpIntegrationProps{
+	if props.UpstreamUrl != nil {
+		a.addMethod(contract.ProxyRoute.Method, contract.ProxyRoute.Path, apigw.NewHttpIntegration(jsii.String(*props.UpstreamUrl+"/{proxy}"), &apigw.HttpIntegrationProps{
 			HttpMethod: jsii.String("ANY"),
 			Options:    &apigw.IntegrationOptions{RequestParameters: ProxyRequestParameters()},
-		}), &apigw.MethodOptions{Authorizer: auth, AuthorizationType: apigw.AuthorizationType_CUSTOM, RequestValidator: validator,
-			RequestParameters: &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}}))
-	}
-	for _, m := range methods {
-		nag.Suppress(m, "AwsSolutions-COG4",
-			"The Lambda authorizer verifies Cognito user-pool JWTs itself and also rejects revoked tokens and applies owner/group/scope rules, which a Cognito authorizer cannot.")
+		}), &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)})
 	}
 
-	if props.WAF != nil && *props.WAF {
+	if props.Waf != nil && *props.Waf {
 		a.WebACL = webACL(a)
 		wafv2.NewCfnWebACLAssociation(a, jsii.String("WebACLAssociation"), &wafv2.CfnWebACLAssociationProps{
 			ResourceArn: a.RestApi.DeploymentStage().StageArn(), WebAclArn: a.WebACL.AttrArn(),
@@ -345,6 +350,67 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		nag.Suppress(a.RestApi, "AwsSolutions-APIG3", "AWS WAF is a per-environment cost decision (api.waf: true attaches a web ACL with AWS managed rule groups).")
 	}
 	return a
+}
+
+// AddRoute adds a route of your own behind the stack's authorizer: rule's
+// method on rule's path (created under the API's root as needed), sent to
+// integration (apigw.NewLambdaIntegration, apigw.NewHttpIntegration, ...).
+// The rule joins the authorizer's rules and is validated against all of
+// them (rules.Validate): a rule set that could leak through a cached policy,
+// a second rule for one route, or an authorizer environment over Lambda's
+// 4 KB is refused with a panic naming the rule, and nothing is added. Path
+// parameters become required request parameters. It returns the method.
+func (a *API) AddRoute(rule rules.Rule, integration apigw.Integration) apigw.Method {
+	if err := a.checkRoute(rule); err != nil {
+		panic(fmt.Errorf("api %s: AddRoute(%s %s): %w", *a.Node().Id(), rule.Method, rule.Path, err))
+	}
+	params := map[string]*bool{}
+	for _, seg := range strings.Split(rule.Path, "/") {
+		if strings.HasPrefix(seg, "{") {
+			params["method.request.path."+strings.Trim(seg, "{}+")] = jsii.Bool(true)
+		}
+	}
+	var required *map[string]*bool
+	if len(params) > 0 {
+		required = &params
+	}
+	m := a.addMethod(rule.Method, rule.Path, integration, required)
+	a.rules = append(a.rules, rule)
+	return m
+}
+
+// Rules are every route's rule: the built-in routes', then those AddRoute added.
+func (a *API) Rules() []rules.Rule { return append([]rules.Rule(nil), a.rules...) }
+
+func (a *API) checkRoute(rule rules.Rule) error {
+	if rule.Path == contract.GuestRoute.Path && (rule.Method == contract.GuestRoute.Method || rule.Method == "ANY") {
+		return fmt.Errorf("GET /guest is the open guest route")
+	}
+	all := append(a.Rules(), rule)
+	if err := rules.Validate(all); err != nil {
+		return err
+	}
+	auth, _ := a.props.environments(a.props.DenyListTtl, all)
+	return auth.Check("API authorizer")
+}
+
+// addMethod adds method on path behind the authorizer and the validator.
+func (a *API) addMethod(method, path string, integration apigw.Integration, params *map[string]*bool) apigw.Method {
+	m := a.RestApi.Root().ResourceForPath(jsii.String(path)).AddMethod(jsii.String(method), integration, &apigw.MethodOptions{
+		Authorizer: a.TokenAuthorizer, AuthorizationType: apigw.AuthorizationType_CUSTOM, RequestValidator: a.RequestValidator,
+		RequestParameters: params,
+	})
+	nag.Suppress(m, "AwsSolutions-COG4",
+		"The Lambda authorizer verifies Cognito user-pool JWTs itself and also rejects revoked tokens and applies owner/group/scope rules, which a Cognito authorizer cannot.")
+	return m
+}
+
+// rulesProducer computes AUTHSTACK_RULES at synth, after every AddRoute.
+type rulesProducer struct{ a *API }
+
+func (r *rulesProducer) Produce() *string {
+	b, _ := json.Marshal(r.a.rules)
+	return jsii.String(string(b))
 }
 
 // Url is the invoke URL of the API's deployment stage, with its scheme and a
@@ -386,8 +452,8 @@ func webACL(scope constructs.Construct) wafv2.CfnWebACL {
 
 // environments are the authorizer's and the handler's environments as the
 // contract builds them (deploy-time values at their longest).
-func (p *APIProps) environments(ttl awscdk.Duration) (contract.Env, contract.Env) {
-	rulesJSON, _ := json.Marshal(p.Rules)
+func (p *APIProps) environments(ttl awscdk.Duration, rs []rules.Rule) (contract.Env, contract.Env) {
+	rulesJSON, _ := json.Marshal(rs)
 	jwks := ""
 	if cdkutil.Literal(p.JwksUrl) {
 		jwks = *p.JwksUrl
@@ -397,7 +463,7 @@ func (p *APIProps) environments(ttl awscdk.Duration) (contract.Env, contract.Env
 		ttlSeconds = int(*ttl.ToSeconds(nil))
 	}
 	auth := contract.AuthorizerEnv(string(rulesJSON), len(p.ClientIds), jwks)
-	handler := contract.APIHandlerEnv(p.AdminGroup, ttlSeconds, len(p.ClientIds), jwks, p.HostedUiBaseUrl != nil)
+	handler := contract.APIHandlerEnv(str(p.AdminGroup), ttlSeconds, len(p.ClientIds), jwks, p.HostedUiBaseUrl != nil)
 	if p.JwksUrl != nil && jwks == "" {
 		for _, e := range []contract.Env{auth, handler} {
 			e.Deployed[contract.EnvJWKSURL] = contract.MaxIssuerLen + len("/.well-known/jwks.json")
@@ -425,20 +491,31 @@ func (p *APIProps) validate() error {
 		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Rules: %w", err)
 	}
-	if p.AdminGroup == "" {
+	if str(p.AdminGroup) == "" {
+		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("AdminGroup is required")
 	}
-	if p.UpstreamURL != "" && !strings.HasPrefix(p.UpstreamURL, "https://") {
-		return fmt.Errorf("UpstreamURL: %q must be an https:// URL", p.UpstreamURL)
+	if p.UpstreamUrl != nil && cdkutil.Literal(p.UpstreamUrl) {
+		if err := validate.HTTPSURL(*p.UpstreamUrl); err != nil {
+			return fmt.Errorf("UpstreamUrl: %w", err)
+		}
 	}
-	if p.AuthorizerCacheTTL != nil && !*p.AuthorizerCacheTTL.IsUnresolved() && *p.AuthorizerCacheTTL.ToSeconds(nil) > 3600 {
-		return fmt.Errorf("AuthorizerCacheTTL: at most 1 hour")
+	if p.AuthorizerCacheTtl != nil && !*p.AuthorizerCacheTtl.IsUnresolved() && *p.AuthorizerCacheTtl.ToSeconds(nil) > 3600 {
+		//lint:ignore ST1005 starts with the prop's Go name
+		return fmt.Errorf("AuthorizerCacheTtl: at most 1 hour")
 	}
-	auth, handler := p.environments(p.DenyListTTL)
+	auth, handler := p.environments(p.DenyListTtl, p.Rules)
 	if err := auth.Check("API authorizer"); err != nil {
 		return err
 	}
 	return handler.Check("API handler")
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func orNumber(v *float64, def float64) *float64 {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	awskms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/api"
@@ -29,7 +31,7 @@ func newAPI(t *testing.T, mutate func(*api.APIProps)) awscdk.Stack {
 	props := &api.APIProps{
 		Issuer: jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"), ClientIds: *jsii.Strings("c1", "c2"),
 		UserPool: cognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("eu-west-1_x")),
-		Rules:    testRules, AdminGroup: "admin", UpstreamURL: "https://backend.example.com",
+		Rules:    testRules, AdminGroup: jsii.String("admin"), UpstreamUrl: jsii.String("https://backend.example.com"),
 	}
 	if mutate != nil {
 		mutate(props)
@@ -183,8 +185,8 @@ func TestTracingAndOwnDenyListKey(t *testing.T) {
 
 func TestWAFAndNoProxy(t *testing.T) {
 	tpl := assertions.Template_FromStack(newAPI(t, func(p *api.APIProps) {
-		p.WAF = jsii.Bool(true)
-		p.UpstreamURL = ""
+		p.Waf = jsii.Bool(true)
+		p.UpstreamUrl = nil
 		p.Rules = testRules[:3]
 	}), nil)
 	tpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACLAssociation"), jsii.Number(1))
@@ -210,9 +212,9 @@ func TestInvalidProps(t *testing.T) {
 		{func(p *api.APIProps) { p.UserPool = nil }, "UserPool is required"},
 		{func(p *api.APIProps) { p.Rules = nil }, "Rules are required"},
 		{func(p *api.APIProps) { p.Rules = []rules.Rule{{Method: "GET", Path: "nope"}} }, "Rules: rules[0]"},
-		{func(p *api.APIProps) { p.AdminGroup = "" }, "AdminGroup is required"},
-		{func(p *api.APIProps) { p.UpstreamURL = "http://backend" }, `UpstreamURL: "http://backend"`},
-		{func(p *api.APIProps) { p.AuthorizerCacheTTL = awscdk.Duration_Hours(jsii.Number(2)) }, "AuthorizerCacheTTL"},
+		{func(p *api.APIProps) { p.AdminGroup = nil }, "AdminGroup is required"},
+		{func(p *api.APIProps) { p.UpstreamUrl = jsii.String("http://backend") }, `UpstreamUrl: "http://backend"`},
+		{func(p *api.APIProps) { p.AuthorizerCacheTtl = awscdk.Duration_Hours(jsii.Number(2)) }, "AuthorizerCacheTtl"},
 		// 50 rules with long group names overflow Lambda's 4 KB environment.
 		{func(p *api.APIProps) { p.Rules = manyRules(50) }, "the API authorizer function's environment needs up to"},
 	}
@@ -229,4 +231,64 @@ func manyRules(n int) []rules.Rule {
 		out[i] = rules.Rule{Method: "GET", Path: fmt.Sprintf("/resource%02d", i), Groups: []string{"a-rather-long-group-name-for-readers"}}
 	}
 	return out
+}
+
+func TestAddRoute(t *testing.T) {
+	// GIVEN the API and a function of the user's own
+	stack := cdktest.NewStack(t)
+	a := api.NewAPI(stack, jsii.String("Api"), &api.APIProps{
+		Issuer: jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"), ClientIds: *jsii.Strings("c1"),
+		UserPool: cognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("eu-west-1_x")),
+		Rules:    testRules[:4], AdminGroup: jsii.String("admin"),
+	})
+	orders := awslambda.NewFunction(stack, jsii.String("Orders"), &awslambda.FunctionProps{
+		Runtime: awslambda.Runtime_PYTHON_3_13(), Handler: jsii.String("index.handler"),
+		Code: awslambda.Code_FromInline(jsii.String("def handler(e, c):\n    return {'statusCode': 200, 'body': '[]'}\n")),
+	})
+	// WHEN a route of its own is added behind the authorizer
+	rule := rules.Rule{Method: "GET", Path: "/orders/{orderId}", Scopes: []string{"shop/orders.read"}}
+	a.AddRoute(rule, apigw.NewLambdaIntegration(orders, nil))
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN the method uses the stack's authorizer and validator, with its path parameter required
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Method", map[string]interface{}{
+		"HttpMethod": "GET", "AuthorizationType": "CUSTOM",
+		"AuthorizerId":       map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiTokenAuthorizer"))},
+		"RequestValidatorId": map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiValidator"))},
+		"RequestParameters":  map[string]interface{}{"method.request.path.orderId": true},
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND the authorizer's rules include it (computed at synth, after every AddRoute)
+	var authorizerRules string
+	for _, r := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+		if env, ok := (*r)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{}); ok {
+			if v, ok := env["Variables"].(map[string]interface{})["AUTHSTACK_RULES"].(string); ok {
+				authorizerRules = v
+			}
+		}
+	}
+	var got []rules.Rule
+	if err := json.Unmarshal([]byte(authorizerRules), &got); err != nil || len(got) != 5 || got[4].Path != "/orders/{orderId}" || len(a.Rules()) != 5 {
+		t.Errorf("AUTHSTACK_RULES = %s", authorizerRules)
+	}
+	// AND a route whose rule the others could leak into, a second rule for
+	// one route, or the guest route are refused, adding nothing
+	methods := len(*tpl.FindResources(jsii.String("AWS::ApiGateway::Method"), nil))
+	for _, tc := range []struct {
+		rule rules.Rule
+		want string
+	}{
+		{rules.Rule{Method: "GET", Path: "/users/{id}/keys/{key}", Groups: []string{"root"}}, "would also allow"},
+		{rules.Rule{Method: "GET", Path: "/user"}, "one rule per route"},
+		{rules.Rule{Method: "GET", Path: "/guest"}, "GET /guest is the open guest route"},
+		{rules.Rule{Method: "FETCH", Path: "/x"}, `method "FETCH"`},
+	} {
+		msg := cdktest.Panics(func() { a.AddRoute(tc.rule, apigw.NewLambdaIntegration(orders, nil)) })
+		if !strings.Contains(msg, "api Api: AddRoute("+tc.rule.Method+" "+tc.rule.Path+"): ") || !strings.Contains(msg, tc.want) {
+			t.Errorf("AddRoute(%v): panic %q; want %q", tc.rule, msg, tc.want)
+		}
+	}
+	if n := len(*assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::ApiGateway::Method"), nil)); n != methods || len(a.Rules()) != 5 {
+		t.Errorf("refused routes added methods (%d -> %d) or rules (%d)", methods, n, len(a.Rules()))
+	}
 }

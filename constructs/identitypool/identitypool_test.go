@@ -18,7 +18,7 @@ func newPool(t *testing.T, allowGuests bool) (assertions.Template, *identitypool
 	pool := cognito.NewUserPool(stack, jsii.String("Pool"), nil)
 	client := pool.AddClient(jsii.String("Client"), nil)
 	p := identitypool.NewIdentityPool(stack, jsii.String("Ids"), &identitypool.IdentityPoolProps{
-		UserPool: pool, Clients: []cognito.UserPoolClient{client}, AllowGuests: jsii.Bool(allowGuests),
+		UserPool: pool, Clients: []cognito.IUserPoolClient{client}, AllowGuests: jsii.Bool(allowGuests),
 	})
 	return assertions.Template_FromStack(stack, nil), p
 }
@@ -124,4 +124,61 @@ func TestRequiresPoolAndClients(t *testing.T) {
 	if msg := cdktest.Panics(func() { identitypool.NewIdentityPool(stack, jsii.String("Ids"), nil) }); !strings.Contains(msg, "UserPool is required") {
 		t.Errorf("panic = %q", msg)
 	}
+}
+
+func TestWithoutStorageAndImportedClients(t *testing.T) {
+	// GIVEN an identity pool for imported clients, without storage
+	stack := cdktest.NewStack(t)
+	pool := cognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("eu-west-1_example"))
+	client := cognito.UserPoolClient_FromUserPoolClientId(stack, jsii.String("Client"), jsii.String("1example23456789abcdefghij"))
+	p := identitypool.NewIdentityPool(stack, jsii.String("Ids"), &identitypool.IdentityPoolProps{
+		UserPool: pool, Clients: []cognito.IUserPoolClient{client}, Storage: jsii.Bool(false),
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN the pool accepts the imported client's tokens and nothing else is created
+	if err := cdktest.Has(tpl, "AWS::Cognito::IdentityPool", map[string]interface{}{
+		"CognitoIdentityProviders": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{"ClientId": "1example23456789abcdefghij"})},
+	}); err != nil {
+		t.Error(err)
+	}
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::IAM::Policy"} {
+		tpl.ResourceCountIs(jsii.String(typ), jsii.Number(0))
+	}
+	if p.Bucket != nil {
+		t.Error("Bucket set without storage")
+	}
+	// WHEN (in a stack of its own) the storage is a construct of its own for
+	// the roles of such a pool
+	stack = cdktest.NewStack(t)
+	p = identitypool.NewIdentityPool(stack, jsii.String("Ids"), &identitypool.IdentityPoolProps{
+		UserPool: cognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("eu-west-1_example")),
+		Clients:  []cognito.IUserPoolClient{cognito.UserPoolClient_FromUserPoolClientId(stack, jsii.String("Client"), jsii.String("1example23456789abcdefghij"))},
+		Storage:  jsii.Bool(false),
+	})
+	st := identitypool.NewIdentityStorage(stack, jsii.String("Files"), &identitypool.IdentityStorageProps{
+		AuthenticatedRole: p.Pool.AuthenticatedRole(), GuestRole: p.Pool.UnauthenticatedRole(),
+	})
+	tpl = assertions.Template_FromStack(stack, nil)
+	// THEN both buckets, the key and both roles' policies exist, as inside an IdentityPool
+	tpl.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(2))
+	tpl.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(1))
+	if !strings.Contains(policyOfPrefix(t, tpl, "FilesSignedInStorage"), "private/${cognito-identity.amazonaws.com:sub}/*") ||
+		strings.Contains(policyOfPrefix(t, tpl, "FilesGuestStorage"), "private/") || st.Bucket == nil {
+		t.Error("storage policies differ from the identity pool's own")
+	}
+	if msg := cdktest.Panics(func() { identitypool.NewIdentityStorage(stack, jsii.String("X"), &identitypool.IdentityStorageProps{}) }); !strings.Contains(msg, "AuthenticatedRole is required") {
+		t.Errorf("panic = %q", msg)
+	}
+}
+
+func policyOfPrefix(t *testing.T, tpl assertions.Template, prefix string) string {
+	t.Helper()
+	for id, res := range *tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil) {
+		if strings.HasPrefix(id, prefix) {
+			b, _ := json.Marshal((*res)["Properties"])
+			return string(b)
+		}
+	}
+	t.Fatalf("no policy %s*", prefix)
+	return ""
 }

@@ -4,6 +4,7 @@
 package userevents
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	sns "github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -25,7 +26,8 @@ type UserEventsProps struct {
 // UserEvents is an L3 construct: an encrypted SNS topic for user events.
 type UserEvents struct {
 	constructs.Construct
-	// Topic is the SNS topic (construct id "Resource").
+	// Topic is the SNS topic (construct id "Topic"); subscribe to it with
+	// Topic.AddSubscription.
 	Topic sns.Topic
 	// Key encrypts the topic.
 	Key kms.IKey
@@ -41,12 +43,30 @@ func NewUserEvents(scope constructs.Construct, id *string, props *UserEventsProp
 	if e.Key == nil {
 		e.Key = kmskey.New(e, "Key", "the user-events topic "+*e.Node().Path())
 	}
-	e.Topic = sns.NewTopic(e, jsii.String("Resource"), &sns.TopicProps{
+	// The topic's construct id is not "Resource": sns.Topic.AddSubscription
+	// names a Lambda or SQS subscription after the topic's id, inside the
+	// subscriber, whose own child is "Resource" too (they collided). Its
+	// logical id stays what it was under the id "Resource", so an existing
+	// topic (and its subscriptions) is not replaced.
+	logicalID := formerLogicalID(e)
+	e.Topic = sns.NewTopic(e, jsii.String("Topic"), &sns.TopicProps{
 		TopicName:  props.TopicName,
 		MasterKey:  e.Key,
 		EnforceSSL: jsii.Bool(true),
 	})
+	e.Topic.Node().DefaultChild().(sns.CfnTopic).OverrideLogicalId(jsii.String(logicalID))
 	return e
+}
+
+// formerLogicalID is the logical id CDK gave the topic when its construct
+// id was "Resource" (path <e>/Resource/Resource): CDK's own allocation for a
+// placeholder at that path, removed again.
+func formerLogicalID(e *UserEvents) string {
+	holder := constructs.NewConstruct(e, jsii.String("Resource"))
+	placeholder := awscdk.NewCfnResource(holder, jsii.String("Resource"), &awscdk.CfnResourceProps{Type: jsii.String("AWS::SNS::Topic")})
+	id := *awscdk.Stack_Of(e).GetLogicalId(placeholder)
+	e.Node().TryRemoveChild(jsii.String("Resource"))
+	return id
 }
 
 // TopicArn is the topic's ARN, arn:PARTITION:sns:REGION:ACCOUNT:NAME (the

@@ -211,3 +211,18 @@ func TestMachineClientsHaveNothingToSignOut(t *testing.T) {
 		t.Errorf("machine logout: %d, deny-list %d, sign-out %d; want 403 and nothing written", code, rev.calls, cog.signedOut)
 	}
 }
+
+// The handler serves the routes the API construct sends it (the contract's
+// list), and nothing else.
+func TestServesTheContractsRoutes(t *testing.T) {
+	h, _, _ := handler(t)
+	for _, r := range append([]contract.Route{contract.GuestRoute}, contract.HandlerRoutes...) {
+		resp, err := h.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: r.Method, Resource: r.Path})
+		if err != nil || resp.StatusCode == http.StatusNotFound {
+			t.Errorf("%s %s: %d, %v; the handler does not serve a route the API sends it", r.Method, r.Path, resp.StatusCode, err)
+		}
+	}
+	if resp, _ := h.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/orders"}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /orders: %d; want 404", resp.StatusCode)
+	}
+}

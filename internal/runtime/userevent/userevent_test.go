@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/authstack/authstack/internal/runtime/hook"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -408,4 +412,53 @@ type nopSNS struct{}
 
 func (nopSNS) Publish(context.Context, *sns.PublishInput, ...func(*sns.Options)) (*sns.PublishOutput, error) {
 	return &sns.PublishOutput{}, nil
+}
+
+// fakeLambda answers Invoke for a hook.
+type fakeLambda struct {
+	calls  []string
+	answer func() (*lambdasdk.InvokeOutput, error)
+}
+
+func (f *fakeLambda) Invoke(_ context.Context, in *lambdasdk.InvokeInput, _ ...func(*lambdasdk.Options)) (*lambdasdk.InvokeOutput, error) {
+	f.calls = append(f.calls, string(in.Payload))
+	return f.answer()
+}
+
+func TestHookRunsAfterThePublish(t *testing.T) {
+	raw := testevents.Load(t, "reference/CognitoCreateUserPostConfirmation.json")
+	// GIVEN a post confirmation hook WHEN the trigger runs THEN the event is
+	// published first, the hook gets the trigger's event, and its answer is Cognito's
+	sent := &fakeSNS{}
+	hooked := &fakeLambda{answer: func() (*lambdasdk.InvokeOutput, error) {
+		if len(sent.calls) != 1 {
+			t.Error("the hook ran before the event was published")
+		}
+		return &lambdasdk.InvokeOutput{StatusCode: 200, Payload: raw}, nil
+	}}
+	p, _ := publisher(sent)
+	p.Hook = &hook.Hook{Function: "welcome", Client: hooked}
+	out, err := p.Handle(context.Background(), raw)
+	if err != nil || string(out) != string(raw) || len(hooked.calls) != 1 || hooked.calls[0] != string(raw) {
+		t.Fatalf("Handle = %s, %v; hook calls %v", out, err, hooked.calls)
+	}
+	// GIVEN a pre authentication hook that refuses THEN the sign-in fails with its message
+	p.Hook.Client = &fakeLambda{answer: func() (*lambdasdk.InvokeOutput, error) {
+		return &lambdasdk.InvokeOutput{FunctionError: aws.String("Unhandled"), Payload: []byte(`{"errorMessage":"Account locked: call support","errorType":"errorString"}`)}, nil
+	}}
+	if _, err := p.Handle(context.Background(), testevents.Load(t, "reference/CognitoUserSignIn_PreAuthentication.json")); err == nil || err.Error() != "Account locked: call support" {
+		t.Errorf("refusal: %v", err)
+	}
+	// GIVEN an unreachable hook THEN our message, and HookFailures counts it;
+	// the hook also runs for sign-in attempts on unknown users (no event then)
+	var buf *testevents.Buffer
+	p, buf = publisher(&fakeSNS{})
+	down := &fakeLambda{answer: func() (*lambdasdk.InvokeOutput, error) { return nil, errors.New("connection refused") }}
+	p.Hook = &hook.Hook{Function: "welcome", Client: down}
+	if _, err := p.Handle(context.Background(), testevents.Load(t, "aws/preauthentication-user-not-found.json")); err == nil || err.Error() != MsgUnavailable || len(down.calls) != 1 {
+		t.Errorf("unavailable: %v after %d calls", err, len(down.calls))
+	}
+	if testevents.Counted(t, buf.Buffer, contract.HookFailures) != 1 {
+		t.Error("hook failure not counted")
+	}
 }
