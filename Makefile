@@ -28,6 +28,7 @@ EXAMPLE_OUT := cdk.out.example
 # bootstrap on this host: functions are built for the host's architecture
 # (an explicit switch; deployments to AWS stay arm64).
 LOCAL_OUT := cdk.out.local
+EXAMPLE_LOCAL_OUT := cdk.out.example.local
 LOCAL_STACK := authdev-development
 HOST_ARCH := $(subst aarch64,arm64,$(shell uname -m))
 
@@ -46,7 +47,7 @@ FUZZTIME ?= 10m
 # Fuzz workers per target. Default: one per core.
 FUZZ_PARALLEL ?= $(shell nproc)
 
-.PHONY: help tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
+.PHONY: help tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -85,12 +86,14 @@ synth: tools ## synthesize every environment into cdk.out/ (no AWS account neede
 	$(CDK) synth --quiet --output $(OUT)
 	@ls $(OUT)/*.template.json
 
-unit: tools ## go vet and every Go test (constructs, golden templates, cdk-nag)
+unit: tools ## go vet and every Go test (constructs, golden templates, cdk-nag), and the examples module's
 	go vet ./...
 	AUTHSTACK_REQUIRE_MOTO=1 go test -count=1 ./...
+	cd examples && go vet ./... && go test -count=1 ./...
 
-staticcheck: ## staticcheck (pinned) over every package, e2e and Lambda build tags included
+staticcheck: ## staticcheck (pinned) over every package, e2e and Lambda build tags included, and the examples module
 	go run $(STATICCHECK) -tags e2e,lambda.norpc ./...
+	cd examples && go run $(STATICCHECK) -tags lambda.norpc ./...
 
 scan: tools-scan ## checkov and cfn-guard (AWS Control Tower rules) over cdk.out/ and the example; findings not in security/suppressions.yaml fail
 	go run ./internal/tools/scan/cmd/scan -checkov .venv-scan/bin/checkov -cfn-guard $(CFNGUARD) -rules $(CFNGUARD_RULES) \
@@ -99,15 +102,19 @@ scan: tools-scan ## checkov and cfn-guard (AWS Control Tower rules) over cdk.out
 lint-templates: ## cfn-lint every template in cdk.out/ and the example's output (zero errors and warnings)
 	cfn-lint $(OUT)/*.template.json $(EXAMPLE_OUT)/*.template.json
 
-example: tools ## synthesize the examples/ app, which imports the constructs as a user would
+example: tools ## synthesize the examples/ module's app, which imports the constructs as a user's own module would
 	rm -rf $(EXAMPLE_OUT)
-	$(CDK) synth --quiet --app 'go run ./examples/shopauth' --output $(EXAMPLE_OUT)
+	cd examples && $(CDK) synth --quiet --app 'go run ./shopauth' --output $(CURDIR)/$(EXAMPLE_OUT)
 
 synth-local: tools ## synthesize the development stack for the local emulator into cdk.out.local/
 	rm -rf $(LOCAL_OUT)
 	$(CDK) synth --quiet -c env=development -c authstack:functionArchitecture=$(HOST_ARCH) --output $(LOCAL_OUT)
 
-e2e: synth-local tools-emulator ## deploy the development stack into a local AWS emulator and run a user's journey through it
+synth-example-local: tools ## synthesize the examples module's app for the local emulator into cdk.out.example.local/
+	rm -rf $(EXAMPLE_LOCAL_OUT)
+	cd examples && $(CDK) synth --quiet -c authstack:functionArchitecture=$(HOST_ARCH) --app 'go run ./shopauth' --output $(CURDIR)/$(EXAMPLE_LOCAL_OUT)
+
+e2e: synth-local synth-example-local tools-emulator ## deploy the development stack and the example app into a local AWS emulator and run a user's journey through them
 	go test -tags e2e -count=1 -v ./e2e/
 
 local: synth-local tools-emulator ## deploy the development stack into a local AWS emulator and leave it running
@@ -131,7 +138,7 @@ lock-python: ## re-freeze requirements-{dev,emulator,scan}.lock from their .txt 
 	rm -rf .venv-lock
 
 clean: ## remove build output (keeps installed tools)
-	rm -rf $(OUT) $(EXAMPLE_OUT) $(LOCAL_OUT)
+	rm -rf $(OUT) $(EXAMPLE_OUT) $(LOCAL_OUT) $(EXAMPLE_LOCAL_OUT)
 
 bench: tools ## run the benchmarks and rewrite docs/BENCHMARKS.md
 	bench/run.sh

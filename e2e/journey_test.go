@@ -132,7 +132,92 @@ func TestJourney(t *testing.T) {
 	}
 	j.idp = cip.NewFromConfig(j.cfg)
 	j.run()
+	if os.Getenv("AUTHSTACK_E2E_STATE") == "" {
+		j.shop(filepath.Join(repoRoot(), "cdk.out.example.local"))
+	}
 	t.Logf("journey steps took %s in all", j.total.Round(time.Millisecond))
+}
+
+// shop deploys the examples module's app (examples/shopauth: authstack's
+// constructs composed in a module of the user's own) into the same emulator
+// and checks what the user added: the pre sign-up hook and GET /orders.
+func (j *journey) shop(assembly string) {
+	ctx := j.ctx
+	var out map[string]string
+	j.step("deploy ShopAuth, the examples module's app", func() error {
+		d, err := emulator.Deploy(ctx, j.cfg, assembly, "ShopAuth", 2*time.Minute)
+		if err != nil {
+			return err
+		}
+		out = d.Outputs
+		return nil
+	})
+	pool, client := out["UserPoolId"], out["WebClientId"]
+	const password = "Correct-Horse-9-battery"
+	signUp := func(email string) error {
+		_, err := j.idp.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(client), Username: aws.String(email), Password: aws.String(password),
+			UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}}})
+		return err
+	}
+	j.step("shop: a disposable address is refused by authstack's check, before the hook", func() error {
+		err := signUp("someone@mailinator.com")
+		if err == nil || !strings.Contains(err.Error(), "disposable email addresses are not accepted") {
+			return fmt.Errorf("sign-up = %v; want authstack's disposable-address refusal", err)
+		}
+		return nil
+	})
+	j.step("shop: the hook refuses a sub-address with its own message", func() error {
+		// The hook returned errors.New(msg); Cognito shows its message.
+		err := signUp("jane+shop@example.org")
+		if err == nil || !strings.Contains(err.Error(), "Please sign up without a + in your email address") {
+			return fmt.Errorf("sign-up = %v; want the hook's message", err)
+		}
+		return nil
+	})
+	staff := "anna-" + random(4) + "@shop.example.com"
+	j.step("shop: the hook confirms staff at once (no confirmation code)", func() error {
+		if err := signUp(staff); err != nil {
+			return err
+		}
+		u, err := j.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool), Username: aws.String(staff)})
+		if err != nil {
+			return err
+		}
+		if u.UserStatus != ciptypes.UserStatusTypeConfirmed {
+			return fmt.Errorf("user status %s; want CONFIRMED by the hook", u.UserStatus)
+		}
+		return nil
+	})
+	api, err := emulator.InvokeURL(aws.ToString(j.cfg.BaseEndpoint), out["ApiUrl"])
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	shopAPI := &journey{t: j.t, ctx: ctx, cfg: j.cfg, api: api, idp: j.idp}
+	j.step("shop: GET /orders (a route of the shop's, behind authstack's authorizer) answers the signed-in caller", func() error {
+		tokens, err := j.signInSRP(pool, client, staff, password)
+		if err != nil {
+			return err
+		}
+		if err := shopAPI.call("GET", "orders", "", "", 401, nil); err != nil {
+			return err
+		}
+		req, _ := http.NewRequestWithContext(ctx, "GET", api+"orders", nil)
+		req.Header.Set("Authorization", "Bearer "+aws.ToString(tokens.AccessToken))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var body struct {
+			Sub    string
+			Orders []string
+		}
+		claims, _ := payload(aws.ToString(tokens.AccessToken))
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 || body.Sub != claims["sub"] || body.Orders == nil {
+			return fmt.Errorf("GET /orders = %d %+v (%v); want 200 with the caller's sub", resp.StatusCode, body, err)
+		}
+		return nil
+	})
 }
 
 func (j *journey) run() {
