@@ -484,15 +484,12 @@ func (p *APIProps) validate() error {
 		return fmt.Errorf("UserPool is required (logout ends its users' sessions)")
 	}
 	if len(p.Rules) == 0 {
-		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Rules are required (without them the authorizer allows nothing)")
 	}
 	if err := rules.Validate(p.Rules); err != nil {
-		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("Rules: %w", err)
 	}
 	if str(p.AdminGroup) == "" {
-		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("AdminGroup is required")
 	}
 	if p.UpstreamUrl != nil && cdkutil.Literal(p.UpstreamUrl) {
@@ -501,7 +498,6 @@ func (p *APIProps) validate() error {
 		}
 	}
 	if p.AuthorizerCacheTtl != nil && !*p.AuthorizerCacheTtl.IsUnresolved() && *p.AuthorizerCacheTtl.ToSeconds(nil) > 3600 {
-		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("AuthorizerCacheTtl: at most 1 hour")
 	}
 	auth, handler := p.environments(p.DenyListTtl, p.Rules)

@@ -126,12 +126,16 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 	if fp.MemorySize == nil {
 		fp.MemorySize = jsii.Number(256)
 	}
+	// The deprecated options are read only to respect a choice made with them.
+	//lint:ignore SA1019 a LogFormat the user set wins over our default
 	if fp.LoggingFormat == "" && fp.LogFormat == nil {
 		fp.LoggingFormat = lambda.LoggingFormat_JSON
 	}
+	//lint:ignore SA1019 an ApplicationLogLevel the user set wins over our default
 	if fp.ApplicationLogLevelV2 == "" && fp.ApplicationLogLevel == nil {
 		fp.ApplicationLogLevelV2 = lambda.ApplicationLogLevel_INFO
 	}
+	//lint:ignore SA1019 a SystemLogLevel the user set wins over our default
 	if fp.SystemLogLevelV2 == "" && fp.SystemLogLevel == nil {
 		fp.SystemLogLevelV2 = lambda.SystemLogLevel_WARN
 	}
@@ -159,6 +163,7 @@ func (p *GoFunctionProps) validate(scope constructs.Construct) (Package, lambda.
 		//lint:ignore ST1005 starts with the prop's Go name
 		return Package{}, nil, fmt.Errorf("Entry is required")
 	}
+	//lint:ignore SA1019 refused: it would add a custom resource beside our log group
 	if p.FunctionOptions.LogRetention != "" {
 		return Package{}, nil, fmt.Errorf("FunctionOptions.LogRetention is deprecated and adds a custom resource; set LogRetention of GoFunctionProps (or your own LogGroup)")
 	}

@@ -137,6 +137,7 @@ func TestInvalidProps(t *testing.T) {
 		{&gofunction.GoFunctionProps{Entry: jsii.String("github.com/authstack/authstack/claims"), ModuleDir: jsii.String(root)},
 			"Entry: github.com/authstack/authstack/claims is package claims, not a main package"},
 		{&gofunction.GoFunctionProps{Entry: jsii.String("./functions/api"), ModuleDir: jsii.String(root),
+			//lint:ignore SA1019 the deprecated option is what this case refuses
 			FunctionOptions: lambda.FunctionOptions{LogRetention: logs.RetentionDays_ONE_DAY}}, "FunctionOptions.LogRetention is deprecated"},
 		{&gofunction.GoFunctionProps{Entry: jsii.String("./functions/api"), ModuleDir: jsii.String(root),
 			FunctionOptions: lambda.FunctionOptions{LogGroup: group}, LogRetention: logs.RetentionDays_ONE_DAY}, "LogKey and LogRetention configure the log group GoFunction creates"},

@@ -410,7 +410,6 @@ func (p *TriggersProps) functions() contract.TriggerFunctions {
 
 func (p *TriggersProps) validate() error {
 	if p == nil || p.UserPool == nil {
-		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("UserPool is required")
 	}
 	psu, ue, cm := p.preSignUp(), p.userEvents(), p.customMessage()

@@ -26,7 +26,8 @@ func Handle(_ context.Context, ev events.CognitoEventUserPoolsPreSignup) (events
 	email := strings.ToLower(ev.Request.UserAttributes["email"])
 	local, _, _ := strings.Cut(email, "@")
 	if strings.Contains(local, "+") {
-		return ev, errors.New(MsgSubAddress)
+		// Cognito shows this message to the person signing up, as written.
+		return ev, errors.New(MsgSubAddress) //lint:ignore ST1005 a sentence for people, not a Go error string
 	}
 	if strings.HasSuffix(email, StaffDomain) {
 		ev.Response.AutoConfirmUser = true
