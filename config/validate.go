@@ -16,8 +16,6 @@ import (
 )
 
 const (
-	minPasswordLength     = 8
-	maxPasswordLength     = 99
 	maxCustomAttrNameLen  = 20
 	maxCustomStringLength = 2048
 )
@@ -117,9 +115,7 @@ func (c Config) validateUserPool(v *collector) {
 	if !slices.Contains([]string{"OFF", "OPTIONAL", "REQUIRED"}, up.MFA) {
 		v.add("userPool.mfa", "%q must be OFF, OPTIONAL or REQUIRED", up.MFA)
 	}
-	if p := up.Password.MinLength; p < minPasswordLength || p > maxPasswordLength {
-		v.add("userPool.password.minLength", "%d must be between %d and %d", p, minPasswordLength, maxPasswordLength)
-	}
+	v.check("userPool.password.minLength", validate.PasswordMinLength(float64(up.Password.MinLength)))
 	if d := up.Password.TemporaryPasswordValidityDays; d < 1 || d > 365 {
 		v.add("userPool.password.temporaryPasswordValidityDays", "%d must be between 1 and 365", d)
 	}
@@ -240,9 +236,7 @@ func (c Config) validateResourceServer(v *collector) {
 	if len(c.ResourceServer.Scopes) == 0 {
 		v.add("resourceServer.scopes", "at least one scope is required")
 	}
-	if len(c.ResourceServer.Scopes) > 100 {
-		v.add("resourceServer.scopes", "%d scopes; Cognito allows at most 100 per resource server", len(c.ResourceServer.Scopes))
-	}
+	v.check("resourceServer.scopes", validate.ScopeCount(len(c.ResourceServer.Scopes)))
 	names := map[string]bool{}
 	for i, s := range c.ResourceServer.Scopes {
 		f := fmt.Sprintf("resourceServer.scopes[%d].name", i)
@@ -321,12 +315,8 @@ func (c Config) validateAPI(v *collector) {
 	if err := rules.Validate(c.APIRules()); err != nil {
 		v.check("api.rules", err)
 	}
-	if a.ThrottlingRateLimit <= 0 || a.ThrottlingRateLimit > 10000 {
-		v.add("api.throttlingRateLimit", "%v must be between 0 and 10000 requests per second", a.ThrottlingRateLimit)
-	}
-	if a.ThrottlingBurstLimit <= 0 || a.ThrottlingBurstLimit > 5000 {
-		v.add("api.throttlingBurstLimit", "%d must be between 1 and 5000", a.ThrottlingBurstLimit)
-	}
+	v.check("api.throttlingRateLimit", validate.ThrottlingRate(a.ThrottlingRateLimit))
+	v.check("api.throttlingBurstLimit", validate.ThrottlingBurst(float64(a.ThrottlingBurstLimit)))
 	if a.AuthorizerCacheSeconds < 0 || a.AuthorizerCacheSeconds > 3600 {
 		v.add("api.authorizerCacheSeconds", "%d must be between 0 and 3600", a.AuthorizerCacheSeconds)
 	}

@@ -127,7 +127,7 @@ func TestJourney(t *testing.T) {
 		})
 	}
 	var err error
-	if j.api, err = emulator.InvokeURL(aws.ToString(j.cfg.BaseEndpoint), j.out["ApiUrl"]); err != nil {
+	if j.api, err = emulator.InvokeURL(aws.ToString(j.cfg.BaseEndpoint), j.out[contract.OutputAPIURL]); err != nil {
 		t.Fatal(err)
 	}
 	j.idp = cip.NewFromConfig(j.cfg)
@@ -222,16 +222,16 @@ func (j *journey) shop(assembly string) {
 
 func (j *journey) run() {
 	ctx, out := j.ctx, j.out
-	pool, client := out["UserPoolId"], out["WebClientId"]
-	for _, k := range []string{"UserPoolId", "WebClientId", "ApiUrl", "DenyListTableName", "UserEventsTopicArn", "IssuerUrl"} {
+	pool, client := out[contract.OutputUserPoolID], out[contract.OutputClientID("Web")]
+	for _, k := range []string{contract.OutputUserPoolID, contract.OutputClientID("Web"), contract.OutputAPIURL, contract.OutputDenyListTableName, contract.OutputUserEventsTopicARN, contract.OutputIssuerURL} {
 		if out[k] == "" {
 			j.t.Fatalf("output %s is missing: %v", k, out)
 		}
 	}
 	j.step("outputs name the pool's issuer (iss) and its key set", func() error {
 		want := "https://cognito-idp." + j.cfg.Region + ".amazonaws.com/" + pool
-		if out["IssuerUrl"] != want || out["JwksUrl"] != want+"/.well-known/jwks.json" {
-			return fmt.Errorf("IssuerUrl %q, JwksUrl %q; want %q and its /.well-known/jwks.json", out["IssuerUrl"], out["JwksUrl"], want)
+		if out[contract.OutputIssuerURL] != want || out[contract.OutputJWKSURL] != want+"/.well-known/jwks.json" {
+			return fmt.Errorf("IssuerUrl %q, JwksUrl %q; want %q and its /.well-known/jwks.json", out[contract.OutputIssuerURL], out[contract.OutputJWKSURL], want)
 		}
 		return nil
 	})
@@ -250,7 +250,7 @@ func (j *journey) run() {
 			return err
 		}
 		_, err = sns.NewFromConfig(j.cfg).Subscribe(ctx, &sns.SubscribeInput{
-			TopicArn: aws.String(out["UserEventsTopicArn"]), Protocol: aws.String("sqs"), Endpoint: aws.String(attrs.Attributes["QueueArn"]),
+			TopicArn: aws.String(out[contract.OutputUserEventsTopicARN]), Protocol: aws.String("sqs"), Endpoint: aws.String(attrs.Attributes["QueueArn"]),
 		})
 		return err
 	})
@@ -327,7 +327,7 @@ func (j *journey) run() {
 		if err := j.call("POST", "auth/logout", access, body, 200, &answer); err != nil {
 			return err
 		}
-		want := strings.TrimSuffix(out["HostedUiBaseUrl"], "/") + "/logout?client_id=" + client
+		want := strings.TrimSuffix(out[contract.OutputHostedUIBaseURL], "/") + "/logout?client_id=" + client
 		if answer.HostedUILogoutURL != want {
 			return fmt.Errorf("hostedUiLogoutUrl = %q; want %q", answer.HostedUILogoutURL, want)
 		}
@@ -343,7 +343,7 @@ func (j *journey) run() {
 		session, _ := claims["origin_jti"].(string)
 		ddb := dynamodb.NewFromConfig(j.cfg)
 		for _, key := range []string{"session#" + session, "user#" + janeSub} {
-			item, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(out["DenyListTableName"]), ConsistentRead: aws.Bool(true),
+			item, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(out[contract.OutputDenyListTableName]), ConsistentRead: aws.Bool(true),
 				Key: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: key}}})
 			if err != nil {
 				return err
@@ -400,17 +400,17 @@ func (j *journey) machineClient() {
 	ctx, out := j.ctx, j.out
 	var token string
 	j.step("machine client: client-credentials token from /oauth2/token", func() error {
-		c, err := j.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(out["UserPoolId"]), ClientId: aws.String(out["MachineClientId"])})
+		c, err := j.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(out[contract.OutputUserPoolID]), ClientId: aws.String(out[contract.OutputMachineClientID])})
 		if err != nil {
 			return err
 		}
-		form := url.Values{"grant_type": {"client_credentials"}, "scope": {out["ResourceServerIdentifier"] + "/client"}}
+		form := url.Values{"grant_type": {"client_credentials"}, "scope": {out[contract.OutputResourceServerIdentifier] + "/client"}}
 		req, err := http.NewRequestWithContext(ctx, "POST", aws.ToString(j.cfg.BaseEndpoint)+"/oauth2/token", strings.NewReader(form.Encode()))
 		if err != nil {
 			return err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(out["MachineClientId"], aws.ToString(c.UserPoolClient.ClientSecret))
+		req.SetBasicAuth(out[contract.OutputMachineClientID], aws.ToString(c.UserPoolClient.ClientSecret))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return err
@@ -456,7 +456,7 @@ func (j *journey) userEvents(sqsc *sqs.Client, queueURL string) {
 	} else {
 		j.t.Logf("  the emulator fired user-event triggers: %v", fired)
 	}
-	desc, err := j.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(j.out["UserPoolId"])})
+	desc, err := j.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(j.out[contract.OutputUserPoolID])})
 	if err != nil {
 		j.t.Fatal(err)
 	}

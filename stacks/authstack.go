@@ -29,6 +29,7 @@ import (
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
 	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // AuthStackProps configures an AuthStack.
@@ -188,25 +189,25 @@ func (s *AuthStack) addOutputs() {
 	out := func(name, description string, value *string) {
 		awscdk.NewCfnOutput(s, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
 	}
-	out("UserPoolId", "Cognito user pool id (REGION_xxxxxxxxx)", s.UserPool.UserPoolId())
-	out("UserPoolArn", "Cognito user pool ARN", s.UserPool.UserPoolArn())
-	out("IssuerUrl", "OIDC issuer of the pool's tokens, exactly the iss claim (https://cognito-idp.REGION.amazonaws.com/POOL_ID)", s.UserPool.IssuerUrl())
-	out("JwksUrl", "JSON Web Key Set that verifies the pool's tokens (IssuerUrl/.well-known/jwks.json)", s.UserPool.JwksUrl())
-	out("HostedUiBaseUrl", "Hosted UI and OAuth2 endpoints base URL (https://, no trailing slash)", s.HostedDomain.BaseUrl())
+	out(contract.OutputUserPoolID, "Cognito user pool id (REGION_xxxxxxxxx)", s.UserPool.UserPoolId())
+	out(contract.OutputUserPoolARN, "Cognito user pool ARN", s.UserPool.UserPoolArn())
+	out(contract.OutputIssuerURL, "OIDC issuer of the pool's tokens, exactly the iss claim (https://cognito-idp.REGION.amazonaws.com/POOL_ID)", s.UserPool.IssuerUrl())
+	out(contract.OutputJWKSURL, "JSON Web Key Set that verifies the pool's tokens (IssuerUrl/.well-known/jwks.json)", s.UserPool.JwksUrl())
+	out(contract.OutputHostedUIBaseURL, "Hosted UI and OAuth2 endpoints base URL (https://, no trailing slash)", s.HostedDomain.BaseUrl())
 	for i, c := range s.AppClients {
 		name := pascal(s.Config.AppClients[i].Name)
-		out(name+"ClientId", "App client id of the "+s.Config.AppClients[i].Name+" client", c.UserPoolClientId())
-		out(name+"SignInUrl", "Hosted UI sign-in URL of the "+s.Config.AppClients[i].Name+" client", s.HostedDomain.SignInUrl(c.Client, c.CallbackUrl))
+		out(contract.OutputClientID(name), "App client id of the "+s.Config.AppClients[i].Name+" client", c.UserPoolClientId())
+		out(contract.OutputSignInURL(name), "Hosted UI sign-in URL of the "+s.Config.AppClients[i].Name+" client", s.HostedDomain.SignInUrl(c.Client, c.CallbackUrl))
 	}
-	out("ResourceServerIdentifier", "OAuth2 resource server identifier (scope prefix)", jsii.String(s.Config.ResourceServerIdentifier()))
-	out("MachineClientId", "Client-credentials app client id (its secret stays in Cognito)", s.ResourceServer.MachineClient.UserPoolClientId())
-	out("IdentityPoolId", "Cognito identity pool id", s.IdentityPool.IdentityPoolId())
-	out("StorageBucketName", "Per-identity storage bucket", s.IdentityPool.Bucket.BucketName())
-	out("UserEventsTopicArn", "SNS topic of user events", s.UserEvents.TopicArn())
-	out("AlarmTopicArn", "SNS topic the alarms notify", s.Dashboard.AlarmTopic.TopicArn())
-	out("ApiUrl", "REST API invoke URL of the stage (https://, trailing slash)", s.API.Url())
-	out("DenyListTableName", "DynamoDB deny-list of signed-out sessions and users", s.API.DenyList.TableName())
-	out("DashboardName", "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
+	out(contract.OutputResourceServerIdentifier, "OAuth2 resource server identifier (scope prefix)", jsii.String(s.Config.ResourceServerIdentifier()))
+	out(contract.OutputMachineClientID, "Client-credentials app client id (its secret stays in Cognito)", s.ResourceServer.MachineClient.UserPoolClientId())
+	out(contract.OutputIdentityPoolID, "Cognito identity pool id", s.IdentityPool.IdentityPoolId())
+	out(contract.OutputStorageBucketName, "Per-identity storage bucket", s.IdentityPool.Bucket.BucketName())
+	out(contract.OutputUserEventsTopicARN, "SNS topic of user events", s.UserEvents.TopicArn())
+	out(contract.OutputAlarmTopicARN, "SNS topic the alarms notify", s.Dashboard.AlarmTopic.TopicArn())
+	out(contract.OutputAPIURL, "REST API invoke URL of the stage (https://, trailing slash)", s.API.Url())
+	out(contract.OutputDenyListTableName, "DynamoDB deny-list of signed-out sessions and users", s.API.DenyList.TableName())
+	out(contract.OutputDashboardName, "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
 }
 
 // triggersProps maps the config's trigger settings to TriggersProps.

@@ -497,6 +497,16 @@ func (p *APIProps) validate() error {
 			return fmt.Errorf("UpstreamUrl: %w", err)
 		}
 	}
+	if p.ThrottlingRateLimit != nil {
+		if err := validate.ThrottlingRate(*p.ThrottlingRateLimit); err != nil {
+			return fmt.Errorf("ThrottlingRateLimit: %w", err)
+		}
+	}
+	if p.ThrottlingBurstLimit != nil {
+		if err := validate.ThrottlingBurst(*p.ThrottlingBurstLimit); err != nil {
+			return fmt.Errorf("ThrottlingBurstLimit: %w", err)
+		}
+	}
 	if p.AuthorizerCacheTtl != nil && !*p.AuthorizerCacheTtl.IsUnresolved() && *p.AuthorizerCacheTtl.ToSeconds(nil) > 3600 {
 		return fmt.Errorf("AuthorizerCacheTtl: at most 1 hour")
 	}

@@ -292,3 +292,18 @@ func TestAddRoute(t *testing.T) {
 		t.Errorf("refused routes added methods (%d -> %d) or rules (%d)", methods, n, len(a.Rules()))
 	}
 }
+
+func TestThrottlingLimitsAreConfigs(t *testing.T) {
+	// The same checks as config.Validate's (internal/validate): 0 rate and an oversized burst are refused.
+	for _, tc := range []struct {
+		mutate func(*api.APIProps)
+		want   string
+	}{
+		{func(p *api.APIProps) { p.ThrottlingRateLimit = jsii.Number(0) }, "ThrottlingRateLimit: 0 must be greater than 0"},
+		{func(p *api.APIProps) { p.ThrottlingBurstLimit = jsii.Number(9999) }, "ThrottlingBurstLimit: 9999 must be a whole number between 1 and 5000"},
+	} {
+		if msg := cdktest.Panics(func() { newAPI(t, tc.mutate) }); !strings.Contains(msg, tc.want) {
+			t.Errorf("panic = %q; want %q", msg, tc.want)
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 
 // MaxScopes is the number of custom scopes Cognito allows on one resource
 // server. Source: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
-const MaxScopes = 100
+const MaxScopes = validate.MaxResourceServerScopes
 
 // Scope is a custom OAuth2 scope. Tokens carry it as "IDENTIFIER/NAME".
 type Scope struct {
@@ -168,9 +168,9 @@ func (p *ResourceServerProps) validate() error {
 			return fmt.Errorf("Name: %w", err)
 		}
 	}
-	if len(p.Scopes) == 0 || len(p.Scopes) > MaxScopes {
+	if err := validate.ScopeCount(len(p.Scopes)); err != nil {
 		//lint:ignore ST1005 starts with the prop's Go name
-		return fmt.Errorf("Scopes: %d scopes; want 1 to %d", len(p.Scopes), MaxScopes)
+		return fmt.Errorf("Scopes: %w", err)
 	}
 	names := map[string]bool{}
 	for i, s := range p.Scopes {

@@ -60,7 +60,7 @@ func TestInvalidProps(t *testing.T) {
 		{"no identifier", func(p *resourceserver.ResourceServerProps) { p.Identifier = nil }, "Identifier is required"},
 		{"bad identifier", func(p *resourceserver.ResourceServerProps) { p.Identifier = jsii.String("two words") }, `Identifier: "two words"`},
 		{"bad name", func(p *resourceserver.ResourceServerProps) { p.Name = jsii.String("a/b") }, `Name: "a/b"`},
-		{"no scopes", func(p *resourceserver.ResourceServerProps) { p.Scopes = nil }, "Scopes: 0 scopes; want 1 to 100"},
+		{"no scopes", func(p *resourceserver.ResourceServerProps) { p.Scopes = nil }, "Scopes: 0 scopes; Cognito allows 1 to 100 per resource server"},
 		{"bad scope", func(p *resourceserver.ResourceServerProps) { p.Scopes = []resourceserver.Scope{{Name: "a b"}} }, `Scopes[0].Name: "a b"`},
 		{"duplicate scope", func(p *resourceserver.ResourceServerProps) { p.Scopes = append(p.Scopes, p.Scopes[0]) }, `Scopes[1].Name: "client" is listed twice`},
 		{"unknown machine scope", func(p *resourceserver.ResourceServerProps) { p.MachineClientScopes = []string{"admin"} }, `MachineClientScopes[0]: "admin"`},

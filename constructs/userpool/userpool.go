@@ -8,6 +8,8 @@ package userpool
 import (
 	"fmt"
 
+	"github.com/authstack/authstack/internal/validate"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -21,7 +23,7 @@ import (
 // MinPasswordLength is the shortest minimum password length UserPool accepts
 // (the reference design's policy: 8 characters with upper case, lower case and
 // digits).
-const MinPasswordLength = 8
+const MinPasswordLength = validate.MinPasswordLength
 
 // UserPoolProps configures a UserPool.
 type UserPoolProps struct {
@@ -276,8 +278,8 @@ func passwordPolicy(p *cognito.PasswordPolicy) *cognito.PasswordPolicy {
 		return &out
 	}
 	if p.MinLength != nil {
-		if *p.MinLength < MinPasswordLength {
-			panic(fmt.Errorf("userpool: PasswordPolicy.MinLength %v is below the minimum of %d", *p.MinLength, MinPasswordLength))
+		if err := validate.PasswordMinLength(*p.MinLength); err != nil {
+			panic(fmt.Errorf("userpool: PasswordPolicy.MinLength: %w", err))
 		}
 		out.MinLength = p.MinLength
 	}

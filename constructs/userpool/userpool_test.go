@@ -124,7 +124,7 @@ func TestInvalidPropsPanicWithClearMessage(t *testing.T) {
 		props *userpool.UserPoolProps
 		want  string
 	}{
-		{"short password", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{MinLength: jsii.Number(6)}}, "MinLength 6 is below the minimum of 8"},
+		{"short password", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{MinLength: jsii.Number(6)}}, "PasswordPolicy.MinLength: 6 must be a whole number between 8 and 99"},
 		{"no digits", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{RequireDigits: jsii.Bool(false)}}, "RequireDigits=false"},
 		{"no upper", &userpool.UserPoolProps{PasswordPolicy: &cognito.PasswordPolicy{RequireUppercase: jsii.Bool(false)}}, "RequireUppercase=false"},
 		{"email optional", &userpool.UserPoolProps{StandardAttributes: &cognito.StandardAttributes{

@@ -237,3 +237,57 @@ func LambdaMemory(mb float64) error {
 	}
 	return nil
 }
+
+// MaxResourceServerScopes is the number of custom scopes Cognito allows on
+// one resource server.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
+const MaxResourceServerScopes = 100
+
+// ScopeCount checks the number of scopes of a resource server: 1 to
+// MaxResourceServerScopes.
+func ScopeCount(n int) error {
+	if n < 1 || n > MaxResourceServerScopes {
+		return fmt.Errorf("%d scopes; Cognito allows 1 to %d per resource server", n, MaxResourceServerScopes)
+	}
+	return nil
+}
+
+// Password lengths: authstack's floor (the reference design's policy: 8
+// characters with upper case, lower case and digits) and Cognito's ceiling.
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html
+const (
+	MinPasswordLength = 8
+	MaxPasswordLength = 99
+)
+
+// PasswordMinLength checks a pool's minimum password length.
+func PasswordMinLength(n float64) error {
+	if n < MinPasswordLength || n > MaxPasswordLength || n != float64(int(n)) {
+		return fmt.Errorf("%v must be a whole number between %d and %d", n, MinPasswordLength, MaxPasswordLength)
+	}
+	return nil
+}
+
+// Stage throttling limits authstack accepts (API Gateway's account-level
+// defaults are 10,000 requests per second and a burst of 5,000).
+// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+const (
+	MaxThrottlingRate  = 10000
+	MaxThrottlingBurst = 5000
+)
+
+// ThrottlingRate checks a stage's steady-state rate, requests per second.
+func ThrottlingRate(r float64) error {
+	if r <= 0 || r > MaxThrottlingRate {
+		return fmt.Errorf("%v must be greater than 0 and at most %d requests per second", r, MaxThrottlingRate)
+	}
+	return nil
+}
+
+// ThrottlingBurst checks a stage's burst, in requests.
+func ThrottlingBurst(b float64) error {
+	if b < 1 || b > MaxThrottlingBurst || b != float64(int(b)) {
+		return fmt.Errorf("%v must be a whole number between 1 and %d", b, MaxThrottlingBurst)
+	}
+	return nil
+}

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/test/emulator"
 )
 
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "authstack is running locally (deployed %s in %s).\n\n", d.StackName, d.Took.Round(time.Millisecond))
 		fmt.Fprintf(stdout, "  %-26s %s\n", "Emulator endpoint", em.Endpoint)
-		if api, err := emulator.InvokeURL(em.Endpoint, d.Outputs["ApiUrl"]); err == nil {
+		if api, err := emulator.InvokeURL(em.Endpoint, d.Outputs[contract.OutputAPIURL]); err == nil {
 			fmt.Fprintf(stdout, "  %-26s %s  (ApiUrl through the emulator; try %sguest)\n", "API", api, api)
 		}
 		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
