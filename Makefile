@@ -47,10 +47,10 @@ FUZZTIME ?= 10m
 # Fuzz workers per target. Default: one per core.
 FUZZ_PARALLEL ?= $(shell nproc)
 
-.PHONY: help tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
+.PHONY: help deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 tools: node_modules/.installed .venv/.installed go.sum ## install the pinned Node, CDK CLI, Python tools and Go modules
 	@go mod download
@@ -124,6 +124,10 @@ local-stop: ## stop what `make local` started
 	go run ./internal/test/emulator/cmd/local down -state .local
 
 test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: unit tests, staticcheck, synth of every environment and the example, cfn-lint, security scanners, the deployed journey
+
+deploy: tools ## deploy one environment to AWS (needs credentials and a bootstrapped account): make deploy ENV=production
+	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<environment>"; exit 2; }
+	$(CDK) deploy -c env=$(ENV) $(CDK_CONTEXT) --outputs-file outputs-$(ENV).json
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update

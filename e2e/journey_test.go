@@ -88,6 +88,9 @@ func TestJourney(t *testing.T) {
 	j := &journey{t: t, ctx: ctx}
 
 	if path := os.Getenv("AUTHSTACK_E2E_STATE"); path != "" {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(repoRoot(), path) // go test runs in e2e/
+		}
 		st, err := emulator.ReadState(path)
 		if err != nil {
 			t.Fatal(err)
