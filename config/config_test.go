@@ -275,7 +275,7 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		}, `triggers.migration.endpoint: "http://legacy" must be an https:// URL`},
 		{"migration secret", func(c *Config) {
 			c.Triggers.Migration = Migration{Enabled: true, Endpoint: "https://legacy.example.com", SecretARN: "legacy"}
-		}, `triggers.migration.secretArn: "legacy" is not a Secrets Manager secret ARN`},
+		}, `triggers.migration.secretArn: "legacy" is not a complete Secrets Manager secret ARN`},
 		{"memory", func(c *Config) { c.Triggers.MemoryMB = 64 }, `triggers.memoryMb: 64 must be a whole number between 128 and 10240`},
 		{"alarm email", func(c *Config) { c.Monitoring.AlarmEmails = []string{"ops at example"} }, `monitoring.alarmEmails[0]: "ops at example"`},
 		{"admin group", func(c *Config) { c.API.AdminGroup = "nobody" }, `api.adminGroup: "nobody" is not one of the groups`},

@@ -206,14 +206,21 @@ func (c Config) validateClients(v *collector) {
 		v.add("appClients", "at least one app client is required")
 	}
 	seen := map[string]bool{}
+	pascals := map[string]string{}
 	for i, ac := range c.AppClients {
 		f := fmt.Sprintf("appClients[%d]", i)
 		if !clientNameRE.MatchString(ac.Name) {
 			v.add(f+".name", "%q must be 1-32 characters of a-z, 0-9 and hyphens, starting with a letter", ac.Name)
 		} else if seen[ac.Name] {
 			v.add(f+".name", "%q is listed twice", ac.Name)
+		} else if other, ok := pascals[contract.Pascal(ac.Name)]; ok {
+			// Construct ids and outputs are named after the PascalCase form.
+			v.add(f+".name", "%q and %q are both %q in construct ids and outputs; rename one", other, ac.Name, contract.Pascal(ac.Name))
+		} else if contract.OutputClientID(contract.Pascal(ac.Name)) == contract.OutputMachineClientID {
+			v.add(f+".name", "%q is taken by the machine client (output %s)", ac.Name, contract.OutputMachineClientID)
 		}
 		seen[ac.Name] = true
+		pascals[contract.Pascal(ac.Name)] = ac.Name
 		if len(ac.CallbackURLs) == 0 {
 			v.add(f+".callbackUrls", "at least one callback URL is required")
 		}
@@ -235,8 +242,9 @@ func (c Config) validateResourceServer(v *collector) {
 	v.check("resourceServer.identifier", validate.ResourceServerIdentifier(c.ResourceServerIdentifier()))
 	if len(c.ResourceServer.Scopes) == 0 {
 		v.add("resourceServer.scopes", "at least one scope is required")
+	} else {
+		v.check("resourceServer.scopes", validate.ScopeCount(len(c.ResourceServer.Scopes)))
 	}
-	v.check("resourceServer.scopes", validate.ScopeCount(len(c.ResourceServer.Scopes)))
 	names := map[string]bool{}
 	for i, s := range c.ResourceServer.Scopes {
 		f := fmt.Sprintf("resourceServer.scopes[%d].name", i)
@@ -246,6 +254,9 @@ func (c Config) validateResourceServer(v *collector) {
 			v.add(f, "%q is listed twice", s.Name)
 		}
 		names[s.Name] = true
+		if s.Description != "" {
+			v.check(fmt.Sprintf("resourceServer.scopes[%d].description", i), validate.ScopeDescription(s.Description))
+		}
 	}
 	for i, s := range c.ResourceServer.MachineClientScopes {
 		if !names[s] {
@@ -264,13 +275,16 @@ func (c Config) validateGroups(v *collector) {
 			v.add(f+".name", "duplicate group %q", g.Name)
 		}
 		seen[g.Name] = true
-		if g.Precedence < 0 {
-			v.add(f+".precedence", "%d must be 0 or more", g.Precedence)
-		}
+		v.check(f+".precedence", validate.GroupPrecedence(float64(g.Precedence)))
 		if len(g.Description) > 2048 {
 			v.add(f+".description", "is %d characters; at most 2048", len(g.Description))
 		}
 	}
+	names, roles := make([]string, len(c.Groups)), make([]bool, len(c.Groups))
+	for i, g := range c.Groups {
+		names[i], roles[i] = g.Name, g.IAMRole
+	}
+	v.check("groups", validate.GroupIDs(names, roles))
 }
 
 func (c Config) validateTriggers(v *collector) {
@@ -291,9 +305,7 @@ func (c Config) validateTriggers(v *collector) {
 	}
 	if m := t.Migration; m.Enabled {
 		v.check("triggers.migration.endpoint", validate.HTTPSURL(m.Endpoint))
-		if !secretARN.MatchString(m.SecretARN) {
-			v.add("triggers.migration.secretArn", "%q is not a Secrets Manager secret ARN", m.SecretARN)
-		}
+		v.check("triggers.migration.secretArn", validate.SecretCompleteARN(m.SecretARN))
 	}
 	v.check("triggers.memoryMb", validate.LambdaMemory(float64(t.MemoryMB)))
 	for _, h := range []struct{ field, arn string }{{"triggers.preSignUpHookArn", t.PreSignUpHookARN}, {"triggers.userEventsHookArn", t.UserEventsHookARN}} {
@@ -317,12 +329,8 @@ func (c Config) validateAPI(v *collector) {
 	}
 	v.check("api.throttlingRateLimit", validate.ThrottlingRate(a.ThrottlingRateLimit))
 	v.check("api.throttlingBurstLimit", validate.ThrottlingBurst(float64(a.ThrottlingBurstLimit)))
-	if a.AuthorizerCacheSeconds < 0 || a.AuthorizerCacheSeconds > 3600 {
-		v.add("api.authorizerCacheSeconds", "%d must be between 0 and 3600", a.AuthorizerCacheSeconds)
-	}
+	v.check("api.authorizerCacheSeconds", validate.AuthorizerCacheSeconds(float64(a.AuthorizerCacheSeconds)))
 }
-
-var secretARN = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$`)
 
 // collector gathers field errors.
 type collector struct{ errs []error }

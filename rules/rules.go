@@ -105,6 +105,31 @@ func Validate(rs []Rule) error {
 			}
 		}
 	}
+	// API Gateway allows one variable path part per resource: /users/{id}
+	// and /users/{userId}/keys cannot both exist.
+	// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html#setup-method-resources
+	variable := map[string]struct {
+		seg  string
+		rule int
+	}{}
+	for i, r := range rs {
+		parent := ""
+		for _, seg := range strings.Split(strings.TrimPrefix(r.Path, "/"), "/") {
+			if strings.HasPrefix(seg, "{") {
+				if v, ok := variable[parent]; ok && v.seg != seg {
+					return fmt.Errorf("rules[%d] (%s) and rules[%d] (%s) put %s and %s under %s/: API Gateway allows one variable path part there; use one name",
+						v.rule, rs[v.rule].Path, i, r.Path, v.seg, seg, parent)
+				}
+				variable[parent] = struct {
+					seg  string
+					rule int
+				}{seg, i}
+				parent += "/{}"
+			} else {
+				parent += "/" + seg
+			}
+		}
+	}
 	for i, a := range rs {
 		for j, b := range rs {
 			if i == j || b.admitsAllOf(a) {
@@ -173,8 +198,8 @@ func (r Rule) validate() error {
 			return fmt.Errorf("principal %q must be user or machine", p)
 		}
 	}
-	if r.admits(PrincipalMachine) && r.TokenUse == UseID && !r.admits(PrincipalUser) {
-		return fmt.Errorf("machine clients have no ID tokens: tokenUse id admits nobody")
+	if r.admits(PrincipalMachine) && !r.admits(PrincipalUser) && (r.TokenUse == UseID || r.TokenUse == UseAny) {
+		return fmt.Errorf("tokenUse %s admits ID tokens and users' access tokens, and principals [machine] only machine clients (access tokens without a user): the rule admits nobody", r.TokenUse)
 	}
 	if r.Owner != "" && !params[r.Owner] {
 		return fmt.Errorf("owner %q is not a parameter of the path", r.Owner)

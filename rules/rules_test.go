@@ -345,3 +345,24 @@ func policyAllows(resources []string, method, path string) bool {
 	}
 	return false
 }
+
+func TestOneVariablePerPosition(t *testing.T) {
+	// API Gateway refuses /users/{id} beside /users/{userId}: one variable
+	// path part per resource, whatever the methods.
+	for _, rs := range [][]Rule{
+		{{Method: "GET", Path: "/users/{id}"}, {Method: "POST", Path: "/users/{userId}"}},
+		{{Method: "GET", Path: "/users/{id}/keys"}, {Method: "GET", Path: "/users/{uid}/orders"}},
+		{{Method: "GET", Path: "/files/{name}"}, {Method: "GET", Path: "/files/{proxy+}"}},
+	} {
+		if err := Validate(rs); err == nil || !strings.Contains(err.Error(), "one variable path part") {
+			t.Errorf("Validate(%v) = %v; want the variable parts named", rs, err)
+		}
+	}
+	if err := Validate([]Rule{{Method: "GET", Path: "/users/{id}"}, {Method: "POST", Path: "/users/{id}"}, {Method: "GET", Path: "/items/{name}"}}); err != nil {
+		t.Errorf("one name per position refused: %v", err)
+	}
+	// A machine-only rule that asks for ID tokens or users' tokens admits nobody.
+	if err := Validate([]Rule{{Method: "GET", Path: "/m", Principals: []string{PrincipalMachine}, TokenUse: UseAny}}); err == nil || !strings.Contains(err.Error(), "admits nobody") {
+		t.Errorf("machine-only tokenUse any: %v", err)
+	}
+}

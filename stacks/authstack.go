@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -39,6 +38,11 @@ type AuthStackProps struct {
 	awscdk.StackProps
 	// Config is the environment's configuration. Required; it is validated.
 	Config config.Config
+	// PreSignUpHook and UserEventsHook are functions of your app that
+	// authstack's pre sign-up and user-events functions invoke (see
+	// triggers.PreSignUpOptions.Hook); they take the place of the config's
+	// triggers.preSignUpHookArn / userEventsHookArn. Default: the config's.
+	PreSignUpHook, UserEventsHook lambda.IFunction
 }
 
 // AuthStack is one environment's Cognito authentication stack. Each part is
@@ -150,7 +154,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	})
 	// One key for every log group of the stack (functions and API access logs).
 	logKey := kmskey.NewForLogs(s, "LogKey", "the log groups of "+cfg.StackName())
-	tp := triggersProps(s, cfg)
+	tp := triggersProps(s, cfg, props)
 	tp.LogKey = logKey
 	s.Triggers = triggers.NewTriggers(s, jsii.String("Triggers"), tp)
 	clientIDs := []*string{s.ResourceServer.MachineClient.UserPoolClientId()}
@@ -211,10 +215,15 @@ func (s *AuthStack) addOutputs() {
 }
 
 // triggersProps maps the config's trigger settings to TriggersProps.
-func triggersProps(s *AuthStack, cfg config.Config) *triggers.TriggersProps {
+func triggersProps(s *AuthStack, cfg config.Config, sp *AuthStackProps) *triggers.TriggersProps {
 	t := cfg.Triggers
 	hook := func(id, arn string) lambda.IFunction {
-		if arn == "" {
+		switch {
+		case id == "PreSignUpHook" && sp.PreSignUpHook != nil:
+			return sp.PreSignUpHook
+		case id == "UserEventsHook" && sp.UserEventsHook != nil:
+			return sp.UserEventsHook
+		case arn == "":
 			return nil
 		}
 		return lambda.Function_FromFunctionArn(s, jsii.String(id), jsii.String(arn))
@@ -344,15 +353,7 @@ func standardAttributeField(a *cognito.StandardAttributes, name string) **cognit
 }
 
 // pascal turns a client name like "web-admin" into "WebAdmin".
-func pascal(name string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(name, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
-}
+func pascal(name string) string { return contract.Pascal(name) }
 
 // optional is nil for "", else a pointer to s.
 func optional(s string) *string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -464,4 +465,83 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return ""
+}
+
+// TestValidConfigsNeverPanic builds random configs from names that collide
+// in construct ids or outputs ("a/b" and "a_b", "staff" with a role and
+// "staffRole", "web-a" and "web-a-", "machine"), precedences at and past
+// the limit, and memory sizes around Lambda's: whatever config.Validate
+// accepts, NewAuthStack builds without a panic, and whatever it refuses is
+// an error that adds nothing.
+func TestValidConfigsNeverPanic(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	clientNames := []string{"web", "web-a", "web-a-", "machine", "ios", "web-", "android"}
+	groupNames := []string{"staff", "staffRole", "a/b", "a_b", "admin", "authdev-development-admin"}
+	accepted, refused := 0, 0
+	for i := 0; i < 60; i++ {
+		c := config.Reference()[0]
+		c.AppClients = nil
+		for n := 1 + r.IntN(3); n > 0; n-- {
+			c.AppClients = append(c.AppClients, config.AppClient{Name: clientNames[r.IntN(len(clientNames))], CallbackURLs: []string{"https://app.example.com/cb"}})
+		}
+		c.Groups = []config.Group{{Name: c.API.AdminGroup, Precedence: 1}}
+		for n := r.IntN(4); n > 0; n-- {
+			c.Groups = append(c.Groups, config.Group{Name: groupNames[r.IntN(len(groupNames))], Precedence: []int{0, 7, 1<<31 - 1, 1 << 31}[r.IntN(4)], IAMRole: r.IntN(2) == 0})
+		}
+		c.Triggers.MemoryMB = []int{127, 128, 256, 10240, 10241}[r.IntN(5)]
+		app := cdktest.NewApp(t)
+		var err error
+		if msg := cdktest.Panics(func() {
+			_, err = stacks.NewAuthStack(app, jsii.String(fmt.Sprintf("S%d", i)), &stacks.AuthStackProps{Config: c})
+		}); msg != "" {
+			t.Fatalf("config %d (clients %v, groups %v, memory %d) panicked: %s", i, c.AppClients, c.Groups, c.Triggers.MemoryMB, msg)
+		}
+		if err != nil {
+			refused++
+			if n := len(*app.Node().Children()); n != 0 {
+				t.Errorf("config %d: refused (%v) but %d constructs were added", i, err, n)
+			}
+		} else {
+			accepted++
+		}
+	}
+	if accepted < 5 || refused < 5 {
+		t.Errorf("%d accepted, %d refused: the generator no longer explores both sides", accepted, refused)
+	}
+	// And the collisions found by review, one at a time: each is refused by
+	// config.Validate with the field named, so NewAuthStack errs and adds nothing.
+	for _, tc := range []struct {
+		name   string
+		mutate func(*config.Config)
+		want   string
+	}{
+		{"a client named machine", func(c *config.Config) {
+			c.AppClients = append(c.AppClients, config.AppClient{Name: "machine", CallbackURLs: []string{"https://a.example.com/cb"}})
+		}, "taken by the machine client"},
+		{"clients web-a and web-a-", func(c *config.Config) {
+			c.AppClients = append(c.AppClients, config.AppClient{Name: "web-a", CallbackURLs: []string{"https://a.example.com/cb"}},
+				config.AppClient{Name: "web-a-", CallbackURLs: []string{"https://a.example.com/cb"}})
+		}, `are both "WebA"`},
+		{"groups a/b and a_b", func(c *config.Config) {
+			c.Groups = append(c.Groups, config.Group{Name: "a/b"}, config.Group{Name: "a_b"})
+		}, `construct id "a_b"`},
+		{"group staff with a role and staffRole", func(c *config.Config) {
+			c.Groups = append(c.Groups, config.Group{Name: "staff", IAMRole: true}, config.Group{Name: "staffRole"})
+		}, `construct id "staffRole"`},
+		{"precedence past 2^31-1", func(c *config.Config) { c.Groups[0].Precedence = 3000000000 }, "precedence: 3e+09 must be a whole number"},
+		{"incomplete secret ARN", func(c *config.Config) {
+			c.Triggers.Migration = config.Migration{Enabled: true, Endpoint: "https://legacy.example.com",
+				SecretARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:legacy"}
+		}, "not a complete Secrets Manager secret ARN"},
+	} {
+		c := config.Reference()[0]
+		tc.mutate(&c)
+		app := cdktest.NewApp(t)
+		var err error
+		if msg := cdktest.Panics(func() { _, err = stacks.NewAuthStack(app, jsii.String("S"), &stacks.AuthStackProps{Config: c}) }); msg != "" {
+			t.Errorf("%s: panicked: %s", tc.name, msg)
+		} else if err == nil || !strings.Contains(err.Error(), tc.want) || len(*app.Node().Children()) != 0 {
+			t.Errorf("%s: NewAuthStack = %v; want an error containing %q and nothing added", tc.name, err, tc.want)
+		}
+	}
 }

@@ -33,8 +33,8 @@ import (
 
 	"github.com/authstack/authstack/internal/runtime/authorizer"
 	"github.com/authstack/authstack/internal/runtime/jwtverify"
-	"github.com/authstack/authstack/internal/runtime/jwtverify/jwttest"
 	"github.com/authstack/authstack/internal/runtime/telemetry"
+	"github.com/authstack/authstack/internal/test/jwttest"
 	"github.com/authstack/authstack/rules"
 )
 

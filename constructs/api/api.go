@@ -90,7 +90,7 @@ type APIProps struct {
 	LogLevel     lambda.ApplicationLogLevel
 	LogRetention logs.RetentionDays
 	// LogKey encrypts the access logs and the functions' log groups; it must
-	// allow CloudWatch Logs (kmskey.NewForLogs). Default: a new key.
+	// allow CloudWatch Logs (logkey.NewLogKey). Default: a new key.
 	LogKey kms.IKey
 	// DenyListKey encrypts the deny-list table at rest (a customer-managed
 	// key, so its use is in CloudTrail and under your key policy); the
@@ -151,8 +151,15 @@ const (
 // a token it could replay.
 // Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration-requestParameters.html
 func ProxyRequestParameters() *map[string]*string {
-	return &map[string]*string{
-		"integration.request.path.proxy":                jsii.String("method.request.path.proxy"),
+	p := identityParameters()
+	p["integration.request.path.proxy"] = jsii.String("method.request.path.proxy")
+	return &p
+}
+
+// identityParameters replace the caller's credentials and pass the
+// verified identity (authorizer.Context) in headers.
+func identityParameters() map[string]*string {
+	return map[string]*string{
 		"integration.request.header.Authorization":      jsii.String("'-'"),
 		"integration.request.header.Cookie":             jsii.String("'-'"),
 		"integration.request.header." + HeaderSub:       jsii.String("context.authorizer.sub"),
@@ -268,12 +275,7 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 	}
 	var clientCert *string
 	if props.UpstreamUrl != nil {
-		// The upstream verifies this certificate to know a request came
-		// through this API (and its authorizer), not around it.
-		// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html
-		a.UpstreamCertificate = apigw.NewCfnClientCertificate(a, jsii.String("UpstreamCertificate"), &apigw.CfnClientCertificateProps{
-			Description: jsii.String("Presented to the upstream of the /proxy route of " + *awscdk.Stack_Of(a).StackName()),
-		})
+		a.UpstreamCertificate = upstreamCertificate(a)
 		clientCert = a.UpstreamCertificate.Ref()
 	}
 	a.RestApi = apigw.NewRestApi(a, jsii.String("Resource"), &apigw.RestApiProps{
@@ -354,7 +356,10 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 
 // AddRoute adds a route of your own behind the stack's authorizer: rule's
 // method on rule's path (created under the API's root as needed), sent to
-// integration (apigw.NewLambdaIntegration, apigw.NewHttpIntegration, ...).
+// integration (apigw.NewLambdaIntegration, ...). An HTTP integration you
+// build yourself receives the caller's headers, the Cognito token in
+// Authorization included: for an HTTP upstream use AddHttpRoute, which
+// strips them.
 // The rule joins the authorizer's rules and is validated against all of
 // them (rules.Validate): a rule set that could leak through a cached policy,
 // a second rule for one route, or an authorizer environment over Lambda's
@@ -377,6 +382,38 @@ func (a *API) AddRoute(rule rules.Rule, integration apigw.Integration) apigw.Met
 	m := a.addMethod(rule.Method, rule.Path, integration, required)
 	a.rules = append(a.rules, rule)
 	return m
+}
+
+// AddHttpRoute adds an HTTP proxy route of your own behind the stack's
+// authorizer, as the built-in /proxy route is built: rule's method and path
+// are sent to url (https://; the path's {param}s may appear in it, e.g.
+// https://orders.internal.example.com/orders/{id}), with the caller's
+// Authorization and Cookie replaced by "-", the verified identity in the
+// X-Authstack-* headers (ProxyRequestParameters), and the API's client
+// certificate presented (UpstreamCertificate, created when the API has
+// none), so the upstream can tell a request came through the authorizer.
+// Rules and refusals are AddRoute's; an url that is not https:// panics too.
+func (a *API) AddHttpRoute(rule rules.Rule, url *string) apigw.Method {
+	if cdkutil.Literal(url) {
+		if err := validate.HTTPSURL(*url); err != nil {
+			panic(fmt.Errorf("api %s: AddHttpRoute(%s %s): url: %w", *a.Node().Id(), rule.Method, rule.Path, err))
+		}
+	}
+	params := identityParameters()
+	for _, seg := range strings.Split(rule.Path, "/") {
+		if strings.HasPrefix(seg, "{") {
+			name := strings.Trim(seg, "{}+")
+			params["integration.request.path."+name] = jsii.String("method.request.path." + name)
+		}
+	}
+	if a.UpstreamCertificate == nil {
+		a.UpstreamCertificate = upstreamCertificate(a)
+		a.RestApi.DeploymentStage().Node().DefaultChild().(apigw.CfnStage).SetClientCertificateId(a.UpstreamCertificate.Ref())
+	}
+	return a.AddRoute(rule, apigw.NewHttpIntegration(url, &apigw.HttpIntegrationProps{
+		HttpMethod: jsii.String(rule.Method),
+		Options:    &apigw.IntegrationOptions{RequestParameters: &params},
+	}))
 }
 
 // Rules are every route's rule: the built-in routes', then those AddRoute added.
@@ -403,6 +440,16 @@ func (a *API) addMethod(method, path string, integration apigw.Integration, para
 	nag.Suppress(m, "AwsSolutions-COG4",
 		"The Lambda authorizer verifies Cognito user-pool JWTs itself and also rejects revoked tokens and applies owner/group/scope rules, which a Cognito authorizer cannot.")
 	return m
+}
+
+// upstreamCertificate is the client certificate API Gateway presents to
+// HTTP upstreams: they verify it to know a request came through this API
+// (and its authorizer), not around it.
+// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html
+func upstreamCertificate(a *API) apigw.CfnClientCertificate {
+	return apigw.NewCfnClientCertificate(a, jsii.String("UpstreamCertificate"), &apigw.CfnClientCertificateProps{
+		Description: jsii.String("Presented to the upstream of the /proxy route of " + *awscdk.Stack_Of(a).StackName()),
+	})
 }
 
 // rulesProducer computes AUTHSTACK_RULES at synth, after every AddRoute.
@@ -497,12 +544,12 @@ func (p *APIProps) validate() error {
 			return fmt.Errorf("UpstreamUrl: %w", err)
 		}
 	}
-	if p.ThrottlingRateLimit != nil {
+	if cdkutil.LiteralNumber(p.ThrottlingRateLimit) {
 		if err := validate.ThrottlingRate(*p.ThrottlingRateLimit); err != nil {
 			return fmt.Errorf("ThrottlingRateLimit: %w", err)
 		}
 	}
-	if p.ThrottlingBurstLimit != nil {
+	if cdkutil.LiteralNumber(p.ThrottlingBurstLimit) {
 		if err := validate.ThrottlingBurst(*p.ThrottlingBurstLimit); err != nil {
 			return fmt.Errorf("ThrottlingBurstLimit: %w", err)
 		}

@@ -307,3 +307,38 @@ func TestThrottlingLimitsAreConfigs(t *testing.T) {
 		}
 	}
 }
+
+func TestAddHttpRouteKeepsTokensHome(t *testing.T) {
+	// GIVEN an API without the built-in proxy WHEN an HTTP route of the user's is added
+	stack2 := cdktest.NewStack(t)
+	a := api.NewAPI(stack2, jsii.String("Api"), &api.APIProps{
+		Issuer: jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"), ClientIds: *jsii.Strings("c1"),
+		UserPool: cognito.UserPool_FromUserPoolId(stack2, jsii.String("Pool"), jsii.String("eu-west-1_x")),
+		Rules:    testRules[:4], AdminGroup: jsii.String("admin"),
+	})
+	a.AddHttpRoute(rules.Rule{Method: "GET", Path: "/orders/{orderId}"}, jsii.String("https://orders.example.com/orders/{orderId}"))
+	tpl := assertions.Template_FromStack(stack2, nil)
+	// THEN the upstream gets neither the caller's token nor cookies, but the
+	// verified identity and the path parameter
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Method", map[string]interface{}{
+		"HttpMethod": "GET",
+		"Integration": assertions.Match_ObjectLike(&map[string]interface{}{"Type": "HTTP_PROXY", "Uri": "https://orders.example.com/orders/{orderId}",
+			"RequestParameters": assertions.Match_ObjectLike(&map[string]interface{}{
+				"integration.request.header.Authorization":   "'-'",
+				"integration.request.header.Cookie":          "'-'",
+				"integration.request.header.X-Authstack-Sub": "context.authorizer.sub",
+				"integration.request.path.orderId":           "method.request.path.orderId",
+			})}),
+	}); err != nil {
+		t.Error(err)
+	}
+	// AND the stage presents a client certificate the upstream can verify
+	tpl.ResourceCountIs(jsii.String("AWS::ApiGateway::ClientCertificate"), jsii.Number(1))
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::Stage", map[string]interface{}{"ClientCertificateId": map[string]interface{}{"Ref": assertions.Match_AnyValue()}}); err != nil {
+		t.Error(err)
+	}
+	// AND a plain http:// upstream is refused
+	if msg := cdktest.Panics(func() { a.AddHttpRoute(rules.Rule{Method: "GET", Path: "/x"}, jsii.String("http://x.example.com")) }); !strings.Contains(msg, "must be an https:// URL") {
+		t.Errorf("panic = %q", msg)
+	}
+}

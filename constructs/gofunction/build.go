@@ -18,10 +18,16 @@ import (
 var BuildFlags = []string{"build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags=-s -w -buildid="}
 
 // BuildEnv is the target of every function build for the Go architecture
-// goarch ("arm64" for Graviton, "amd64" for x86_64): Linux, no cgo, and the
-// module's go.sum as it is.
+// goarch ("arm64" for Graviton, "amd64" for x86_64): Linux, no cgo. The
+// GOFLAGS of the environment are kept (-mod=vendor for a vendored module,
+// say), with -mod=readonly added when they set no -mod, so a build never
+// edits go.mod or go.sum.
 func BuildEnv(goarch string) []string {
-	return []string{"GOOS=linux", "GOARCH=" + goarch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly"}
+	flags := os.Getenv("GOFLAGS")
+	if !strings.Contains(" "+flags, " -mod=") {
+		flags = strings.TrimSpace(flags + " -mod=readonly")
+	}
+	return []string{"GOOS=linux", "GOARCH=" + goarch, "CGO_ENABLED=0", "GOFLAGS=" + flags}
 }
 
 // Package is a main package as the Go toolchain resolves it.
@@ -35,6 +41,12 @@ type Package struct {
 // relative to dir such as "./functions/hello") with `go list`, run in dir,
 // as `go build` would. It does not load the package's dependencies.
 func Resolve(dir, entry string) (Package, error) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	if strings.ContainsAny(entry, "*{") || strings.HasSuffix(entry, "...") || strings.HasSuffix(entry, ".go") {
+		return Package{}, fmt.Errorf("%q is not one package: give the main package's import path or directory", entry)
+	}
 	cmd := exec.Command("go", "list", "-find", "-json", entry)
 	cmd.Dir = dir
 	var stderr strings.Builder

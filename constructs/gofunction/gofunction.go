@@ -44,7 +44,9 @@ type GoFunctionProps struct {
 	Entry *string
 	// ModuleDir is the directory Entry is resolved in; its go.mod decides
 	// the module. Default: the process's working directory (a CDK app's
-	// directory: cdk.json's `go run` starts there).
+	// directory: cdk.json's `go run` starts there). Under `go test` that is
+	// the test's package directory, so prefer an import path for Entry:
+	// it resolves from anywhere in the module.
 	ModuleDir *string
 	// LogKey encrypts the function's own log group; it must allow CloudWatch
 	// Logs (logkey.NewLogKey). Not allowed with FunctionOptions.LogGroup.
@@ -131,13 +133,16 @@ func NewGoFunction(scope constructs.Construct, id *string, props *GoFunctionProp
 	if fp.LoggingFormat == "" && fp.LogFormat == nil {
 		fp.LoggingFormat = lambda.LoggingFormat_JSON
 	}
-	//lint:ignore SA1019 an ApplicationLogLevel the user set wins over our default
-	if fp.ApplicationLogLevelV2 == "" && fp.ApplicationLogLevel == nil {
-		fp.ApplicationLogLevelV2 = lambda.ApplicationLogLevel_INFO
-	}
-	//lint:ignore SA1019 a SystemLogLevel the user set wins over our default
-	if fp.SystemLogLevelV2 == "" && fp.SystemLogLevel == nil {
-		fp.SystemLogLevelV2 = lambda.SystemLogLevel_WARN
+	// Log levels exist only with JSON logs (Lambda's advanced logging controls).
+	if fp.LoggingFormat == lambda.LoggingFormat_JSON {
+		//lint:ignore SA1019 an ApplicationLogLevel the user set wins over our default
+		if fp.ApplicationLogLevelV2 == "" && fp.ApplicationLogLevel == nil {
+			fp.ApplicationLogLevelV2 = lambda.ApplicationLogLevel_INFO
+		}
+		//lint:ignore SA1019 a SystemLogLevel the user set wins over our default
+		if fp.SystemLogLevelV2 == "" && fp.SystemLogLevel == nil {
+			fp.SystemLogLevelV2 = lambda.SystemLogLevel_WARN
+		}
 	}
 	f.Function = lambda.NewFunction(f, jsii.String("Resource"), fp)
 	if fp.Tracing == lambda.Tracing_ACTIVE && ownRole != nil {

@@ -277,3 +277,33 @@ func TestArchitectureSwitch(t *testing.T) {
 		t.Errorf("panic = %q; want it to name the context key and the accepted values", msg)
 	}
 }
+
+func TestTextLogsAndGoflags(t *testing.T) {
+	// GIVEN text logs THEN no log levels are set (Lambda allows them with JSON only)
+	stack := cdktest.NewStack(t)
+	root, _ := module.Root()
+	gofunction.NewGoFunction(stack, jsii.String("Fn"), &gofunction.GoFunctionProps{
+		Entry: jsii.String("./functions/pretokengen"), ModuleDir: jsii.String(root),
+		FunctionOptions: lambda.FunctionOptions{LoggingFormat: lambda.LoggingFormat_TEXT},
+	})
+	if err := cdktest.Has(assertions.Template_FromStack(stack, nil), "AWS::Lambda::Function", map[string]interface{}{
+		"LoggingConfig": map[string]interface{}{"LogFormat": "Text", "LogGroup": assertions.Match_AnyValue()},
+	}); err != nil {
+		t.Error(err)
+	}
+	// GIVEN the user's GOFLAGS THEN builds keep them, adding -mod=readonly only without a -mod
+	t.Setenv("GOFLAGS", "-mod=vendor -trimpath")
+	if env := strings.Join(gofunction.BuildEnv("arm64"), " "); !strings.Contains(env, "GOFLAGS=-mod=vendor -trimpath") {
+		t.Errorf("BuildEnv = %s", env)
+	}
+	t.Setenv("GOFLAGS", "-buildvcs=false")
+	if env := strings.Join(gofunction.BuildEnv("arm64"), " "); !strings.Contains(env, "GOFLAGS=-buildvcs=false -mod=readonly") {
+		t.Errorf("BuildEnv = %s", env)
+	}
+	// GIVEN an Entry that is not one package THEN a clear error
+	if msg := cdktest.Panics(func() {
+		gofunction.NewGoFunction(stack, jsii.String("Bad"), &gofunction.GoFunctionProps{Entry: jsii.String("./functions/..."), ModuleDir: jsii.String(root)})
+	}); !strings.Contains(msg, "is not one package") {
+		t.Errorf("panic = %q", msg)
+	}
+}

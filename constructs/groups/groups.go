@@ -5,13 +5,13 @@ package groups
 
 import (
 	"fmt"
-	"strings"
 
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/internal/cdk/cdkutil"
 	"github.com/authstack/authstack/internal/validate"
 )
 
@@ -62,10 +62,10 @@ func NewGroups(scope constructs.Construct, id *string, props *GroupsProps) *Grou
 	g := &Groups{ByName: map[string]cognito.UserPoolGroup{}, Roles: map[string]iam.IRole{}}
 	constructs.NewConstruct_Override(g, scope, id)
 	for _, spec := range props.Groups {
-		cid := strings.ReplaceAll(spec.Name, "/", "_")
+		cid := validate.GroupConstructID(spec.Name)
 		role := spec.Role
 		if spec.CreateRole {
-			role = iam.NewRole(g, jsii.String(cid+"Role"), &iam.RoleProps{
+			role = iam.NewRole(g, jsii.String(validate.GroupRoleID(spec.Name)), &iam.RoleProps{
 				AssumedBy:   props.RolePrincipal,
 				Description: jsii.String("Role of members of the user-pool group " + spec.Name),
 			})
@@ -100,8 +100,10 @@ func (p *GroupsProps) validate() error {
 			return fmt.Errorf("Groups[%d].Name: duplicate group %q", i, spec.Name)
 		}
 		seen[spec.Name] = true
-		if spec.Precedence != nil && *spec.Precedence < 0 {
-			return fmt.Errorf("Groups[%d].Precedence: %v must be 0 or more", i, *spec.Precedence)
+		if spec.Precedence != nil && cdkutil.LiteralNumber(spec.Precedence) {
+			if err := validate.GroupPrecedence(*spec.Precedence); err != nil {
+				return fmt.Errorf("Groups[%d].Precedence: %w", i, err)
+			}
 		}
 		if spec.CreateRole && spec.Role != nil {
 			//lint:ignore ST1005 starts with the prop's Go name
@@ -112,7 +114,11 @@ func (p *GroupsProps) validate() error {
 			return fmt.Errorf("Groups[%d] (%s): CreateRole needs RolePrincipal", i, spec.Name)
 		}
 	}
-	return nil
+	names, roles := make([]string, len(p.Groups)), make([]bool, len(p.Groups))
+	for i, spec := range p.Groups {
+		names[i], roles[i] = spec.Name, spec.CreateRole
+	}
+	return validate.GroupIDs(names, roles)
 }
 
 // Group returns the group called name, or nil.

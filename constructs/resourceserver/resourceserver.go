@@ -181,6 +181,11 @@ func (p *ResourceServerProps) validate() error {
 			return fmt.Errorf("Scopes[%d].Name: %q is listed twice", i, s.Name)
 		}
 		names[s.Name] = true
+		if s.Description != "" {
+			if err := validate.ScopeDescription(s.Description); err != nil {
+				return fmt.Errorf("Scopes[%d].Description: %w", i, err)
+			}
+		}
 	}
 	for i, s := range p.MachineClientScopes {
 		if !names[s] {

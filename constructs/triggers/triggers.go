@@ -44,6 +44,7 @@ import (
 	"github.com/authstack/authstack/claims"
 	"github.com/authstack/authstack/constructs/gofunction"
 	"github.com/authstack/authstack/constructs/userevents"
+	"github.com/authstack/authstack/internal/cdk/cdkutil"
 	"github.com/authstack/authstack/internal/cdk/kmskey"
 	"github.com/authstack/authstack/internal/cdk/module"
 	"github.com/authstack/authstack/internal/cdk/nag"
@@ -90,6 +91,11 @@ type UserEventsOptions struct {
 	// Publish turns publishing on; off, the function still counts metrics
 	// (and calls the hook). Default: true.
 	Publish *bool
+	// PreAuthentication, PostAuthentication and PostConfirmation are your
+	// own functions for one operation each, attached instead of authstack's
+	// user-events function for that operation only (no user events for
+	// it). Default: none.
+	PreAuthentication, PostAuthentication, PostConfirmation lambda.IFunction
 }
 
 // CustomMessageOptions configure the custom message trigger. The zero value
@@ -150,7 +156,7 @@ type TriggersProps struct {
 	// Default: read from UserPool's EmailConfiguration.
 	EmailSendingAccount *string
 	// SmsEnabled says the pool sends SMS, whose texts the custom message
-	// trigger brands. Default: false.
+	// trigger brands. Default: read from UserPool (an SmsConfiguration).
 	SmsEnabled *bool
 
 	// PreSignUp configures the pre sign-up slot. Default: authstack's function.
@@ -270,14 +276,19 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 	}
 
 	ue := props.userEvents()
-	userEventOps := []cognito.UserPoolOperation{
-		cognito.UserPoolOperation_PRE_AUTHENTICATION(), cognito.UserPoolOperation_POST_AUTHENTICATION(), cognito.UserPoolOperation_POST_CONFIRMATION(),
+	userEventOps := []struct {
+		op  cognito.UserPoolOperation
+		own lambda.IFunction
+	}{
+		{cognito.UserPoolOperation_PRE_AUTHENTICATION(), ue.PreAuthentication},
+		{cognito.UserPoolOperation_POST_AUTHENTICATION(), ue.PostAuthentication},
+		{cognito.UserPoolOperation_POST_CONFIRMATION(), ue.PostConfirmation},
 	}
 	switch {
 	case ue.Disabled:
 	case ue.Function != nil:
-		for _, op := range userEventOps {
-			attach(op, ue.Function, cognito.LambdaVersion_V1_0)
+		for _, o := range userEventOps {
+			attach(o.op, ue.Function, cognito.LambdaVersion_V1_0)
 		}
 	default:
 		t.EventIDs = dynamodb.NewTable(t, jsii.String("EventIds"), &dynamodb.TableProps{
@@ -304,8 +315,12 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 		// Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
 		props.UserEvents.Key.Grant(t.UserEvents.Role, *jsii.Strings("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")...)
 		hooked(t.UserEvents, ue.Hook)
-		for _, op := range userEventOps {
-			attach(op, t.UserEvents.Function, cognito.LambdaVersion_V1_0)
+		for _, o := range userEventOps {
+			fn := lambda.IFunction(t.UserEvents.Function)
+			if o.own != nil {
+				fn = o.own
+			}
+			attach(o.op, fn, cognito.LambdaVersion_V1_0)
 		}
 	}
 
@@ -315,7 +330,7 @@ func NewTriggers(scope constructs.Construct, id *string, props *TriggersProps) *
 	case cm.Disabled:
 	case cm.Function != nil:
 		attach(cognito.UserPoolOperation_CUSTOM_MESSAGE(), cm.Function, cognito.LambdaVersion_V1_0)
-	case account == contract.EmailDeveloper || (props.SmsEnabled != nil && *props.SmsEnabled):
+	case account == contract.EmailDeveloper || props.smsEnabled():
 		t.CustomMessage = newFn("CustomMessage", "custommessage", "Cognito custom message: branded emails (through SES) and SMS",
 			envs["custom message"], nil)
 		attach(cognito.UserPoolOperation_CUSTOM_MESSAGE(), t.CustomMessage.Function, cognito.LambdaVersion_V1_0)
@@ -384,7 +399,7 @@ func (p *TriggersProps) customMessage() CustomMessageOptions {
 // is attached.
 func (p *TriggersProps) customMessageFunction() bool {
 	cm := p.customMessage()
-	return !cm.Disabled && cm.Function == nil && (p.emailSendingAccount() == contract.EmailDeveloper || boolean(p.SmsEnabled))
+	return !cm.Disabled && cm.Function == nil && (p.emailSendingAccount() == contract.EmailDeveloper || p.smsEnabled())
 }
 
 // Functions describes the functions authstack creates for props, so
@@ -432,6 +447,9 @@ func (p *TriggersProps) validate() error {
 	if ue.Disabled && (ue.Function != nil || ue.Hook != nil) || ue.Function != nil && ue.Hook != nil {
 		return fmt.Errorf("UserEventsTrigger: set one of Disabled, Function or Hook")
 	}
+	if (ue.Disabled || ue.Function != nil) && (ue.PreAuthentication != nil || ue.PostAuthentication != nil || ue.PostConfirmation != nil) {
+		return fmt.Errorf("UserEventsTrigger: PreAuthentication, PostAuthentication and PostConfirmation replace authstack's function for one operation; with Disabled or Function there is none")
+	}
 	if !ue.Disabled && ue.Function == nil && p.UserEvents == nil {
 		return fmt.Errorf("UserEvents (the topic) is required for authstack's user-events function")
 	}
@@ -451,6 +469,11 @@ func (p *TriggersProps) validate() error {
 			return fmt.Errorf("AppName and Environment: %w", err)
 		}
 	}
+	if ptg := p.PreTokenGeneration; ptg != nil && (ptg.Function != nil || !ptg.Rules.Empty()) && poolFeaturePlan(p.UserPool) == "LITE" {
+		// Version 2 events (access token customization) need Essentials or Plus.
+		// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+		return fmt.Errorf("PreTokenGeneration: the user pool's feature plan is LITE; pre token generation V2_0 needs ESSENTIALS or PLUS")
+	}
 	if ptg := p.PreTokenGeneration; ptg != nil {
 		if ptg.Function != nil && !ptg.Rules.Empty() {
 			return fmt.Errorf("PreTokenGeneration: Rules configure authstack's function; with your own Function, leave them empty")
@@ -467,7 +490,7 @@ func (p *TriggersProps) validate() error {
 			return fmt.Errorf("Migration.Secret is required for authstack's migration function")
 		}
 	}
-	if p.MemorySize != nil {
+	if cdkutil.LiteralNumber(p.MemorySize) {
 		if err := validate.LambdaMemory(*p.MemorySize); err != nil {
 			return fmt.Errorf("MemorySize: %w", err)
 		}
@@ -482,6 +505,25 @@ func (p *TriggersProps) emailSendingAccount() string {
 		return poolSendingAccount(p.UserPool)
 	}
 	return *p.EmailSendingAccount
+}
+
+// smsEnabled is SmsEnabled, else whether the pool has an SmsConfiguration.
+func (p *TriggersProps) smsEnabled() bool {
+	if p.SmsEnabled != nil {
+		return *p.SmsEnabled
+	}
+	cfn, ok := p.UserPool.Node().DefaultChild().(cognito.CfnUserPool)
+	return ok && cfn.SmsConfiguration() != nil
+}
+
+// poolFeaturePlan reads the pool's UserPoolTier ("" when unset: Cognito's
+// default for new pools, ESSENTIALS).
+func poolFeaturePlan(pool cognito.UserPool) string {
+	cfn, ok := pool.Node().DefaultChild().(cognito.CfnUserPool)
+	if !ok || cfn.UserPoolTier() == nil {
+		return ""
+	}
+	return *cfn.UserPoolTier()
 }
 
 // poolSendingAccount reads EmailConfiguration.EmailSendingAccount from the

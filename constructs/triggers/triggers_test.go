@@ -266,3 +266,44 @@ func manyDomains(n int) []string {
 	}
 	return out
 }
+
+func TestReadsThePoolAndOwnOperations(t *testing.T) {
+	// GIVEN a LITE pool THEN pre token generation (V2_0) is refused, as config refuses it
+	msg := cdktest.Panics(func() {
+		setup(t, func(p *triggers.TriggersProps) {
+			p.UserPool = cognito.NewUserPool(awscdk.Stack_Of(p.UserPool), jsii.String("Lite"), &cognito.UserPoolProps{FeaturePlan: cognito.FeaturePlan_LITE})
+			p.PreTokenGeneration = &triggers.PreTokenGenerationOptions{Rules: claims.Rules{RolesClaim: "roles"}}
+		})
+	})
+	if !strings.Contains(msg, "feature plan is LITE") {
+		t.Errorf("panic = %q", msg)
+	}
+	// GIVEN a pool that sends SMS THEN the custom message function is there without SmsEnabled
+	stack, tr := setup(t, func(p *triggers.TriggersProps) {
+		p.UserPool = cognito.NewUserPool(awscdk.Stack_Of(p.UserPool), jsii.String("Sms"), &cognito.UserPoolProps{
+			EnableSmsRole: jsii.Bool(true), SmsRoleExternalId: jsii.String("x-sms"),
+		})
+	})
+	if tr.CustomMessage == nil {
+		t.Error("no custom message function for a pool that sends SMS")
+	}
+	_ = stack
+	// GIVEN the user's own post-confirmation function THEN it takes that
+	// operation, authstack's user-events function keeps the other two
+	var own lambda.IFunction
+	stack, tr = setup(t, func(p *triggers.TriggersProps) {
+		own = lambda.NewFunction(p.UserPool, jsii.String("Welcome"), &lambda.FunctionProps{
+			Runtime: lambda.Runtime_PYTHON_3_13(), Handler: jsii.String("index.handler"),
+			Code: lambda.Code_FromInline(jsii.String("def handler(event, context):\n    return event\n")),
+		})
+		p.UserEventsTrigger = &triggers.UserEventsOptions{PostConfirmation: own}
+	})
+	lc := lambdaConfig(t, assertions.Template_FromStack(stack, nil))
+	ownRef, _ := json.Marshal(awscdk.Stack_Of(own).Resolve(own.FunctionArn()))
+	ours, _ := json.Marshal(awscdk.Stack_Of(own).Resolve(tr.UserEvents.Function.FunctionArn()))
+	for op, want := range map[string]string{"PostConfirmation": string(ownRef), "PreAuthentication": string(ours), "PostAuthentication": string(ours)} {
+		if got, _ := json.Marshal(lc[op]); string(got) != want {
+			t.Errorf("LambdaConfig.%s = %s; want %s", op, got, want)
+		}
+	}
+}

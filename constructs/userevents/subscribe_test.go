@@ -28,15 +28,18 @@ func TestTheTopicTakesSubscriptions(t *testing.T) {
 	e.Topic.AddSubscription(subs.NewLambdaSubscription(fn, nil))
 	e.Topic.AddSubscription(subs.NewEmailSubscription(jsii.String("ops@example.com"), nil))
 	e.Topic.AddSubscription(subs.NewUrlSubscription(jsii.String("https://hooks.example.com/events"), nil))
-	// THEN four subscriptions exist
+	// AND the same function subscribes to a second user-events topic
+	other := userevents.NewUserEvents(stack, jsii.String("OtherEvents"), nil)
+	other.Topic.AddSubscription(subs.NewLambdaSubscription(fn, nil))
+	// THEN five subscriptions exist
 	tpl := assertions.Template_FromStack(stack, nil)
-	tpl.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(4))
+	tpl.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(5))
 	// AND the topic keeps the logical id it had under the construct id
 	// "Resource" (measured before the fix), so upgrading replaces no topic
 	topics := tpl.FindResources(jsii.String("AWS::SNS::Topic"), nil)
-	for id := range *topics {
-		if id != "Events948F067E" || len(*topics) != 1 {
-			t.Errorf("topic logical id %s; want the one it had under the construct id Resource", id)
+	if _, ok := (*topics)["Events948F067E"]; !ok || len(*topics) != 2 {
+		for id := range *topics {
+			t.Errorf("topic logical id %s; want Events948F067E, the one it had under the construct id Resource", id)
 		}
 	}
 }

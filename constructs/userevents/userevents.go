@@ -26,8 +26,8 @@ type UserEventsProps struct {
 // UserEvents is an L3 construct: an encrypted SNS topic for user events.
 type UserEvents struct {
 	constructs.Construct
-	// Topic is the SNS topic (construct id "Topic"); subscribe to it with
-	// Topic.AddSubscription.
+	// Topic is the SNS topic (construct id: this construct's unique id +
+	// "Topic"); subscribe to it with Topic.AddSubscription.
 	Topic sns.Topic
 	// Key encrypts the topic.
 	Key kms.IKey
@@ -45,11 +45,14 @@ func NewUserEvents(scope constructs.Construct, id *string, props *UserEventsProp
 	}
 	// The topic's construct id is not "Resource": sns.Topic.AddSubscription
 	// names a Lambda or SQS subscription after the topic's id, inside the
-	// subscriber, whose own child is "Resource" too (they collided). Its
+	// subscriber, whose own child is "Resource" too (they collided), and it
+	// is unique in the app, so one subscriber may take two such topics. Its
 	// logical id stays what it was under the id "Resource", so an existing
 	// topic (and its subscriptions) is not replaced.
 	logicalID := formerLogicalID(e)
-	e.Topic = sns.NewTopic(e, jsii.String("Topic"), &sns.TopicProps{
+	// Unique in the app, so one function may subscribe to two such topics.
+	topicID := *awscdk.Names_NodeUniqueId(e.Node()) + "Topic"
+	e.Topic = sns.NewTopic(e, jsii.String(topicID), &sns.TopicProps{
 		TopicName:  props.TopicName,
 		MasterKey:  e.Key,
 		EnforceSSL: jsii.Bool(true),

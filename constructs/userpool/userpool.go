@@ -8,6 +8,7 @@ package userpool
 import (
 	"fmt"
 
+	"github.com/authstack/authstack/internal/cdk/cdkutil"
 	"github.com/authstack/authstack/internal/validate"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -278,8 +279,10 @@ func passwordPolicy(p *cognito.PasswordPolicy) *cognito.PasswordPolicy {
 		return &out
 	}
 	if p.MinLength != nil {
-		if err := validate.PasswordMinLength(*p.MinLength); err != nil {
-			panic(fmt.Errorf("userpool: PasswordPolicy.MinLength: %w", err))
+		if cdkutil.LiteralNumber(p.MinLength) {
+			if err := validate.PasswordMinLength(*p.MinLength); err != nil {
+				panic(fmt.Errorf("userpool: PasswordPolicy.MinLength: %w", err))
+			}
 		}
 		out.MinLength = p.MinLength
 	}

@@ -1,5 +1,7 @@
 package contract
 
+import "strings"
+
 // Outputs of AuthStack (stacks/): what `cdk deploy --outputs-file` writes and
 // the e2e journey, `make local` and the CLI read.
 const (
@@ -23,3 +25,15 @@ const (
 // name in PascalCase ("Web") + "ClientId" / "SignInUrl".
 func OutputClientID(pascalName string) string  { return pascalName + "ClientId" }
 func OutputSignInURL(pascalName string) string { return pascalName + "SignInUrl" }
+
+// Pascal turns a config name ("web-app") into the PascalCase form
+// ("WebApp") of the construct ids and outputs named after it.
+func Pascal(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}

@@ -291,3 +291,79 @@ func ThrottlingBurst(b float64) error {
 	}
 	return nil
 }
+
+// MaxGroupPrecedence is the largest precedence of a user-pool group (2^31-1).
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
+const MaxGroupPrecedence = 1<<31 - 1
+
+// GroupPrecedence checks a group's precedence: a whole number, 0 to MaxGroupPrecedence.
+func GroupPrecedence(p float64) error {
+	if p < 0 || p > MaxGroupPrecedence || p != float64(int64(p)) {
+		return fmt.Errorf("%v must be a whole number between 0 and %d", p, MaxGroupPrecedence)
+	}
+	return nil
+}
+
+// GroupConstructID is the construct id of a group in constructs/groups (a
+// "/" is not allowed in ids), and GroupRoleID that of its role.
+func GroupConstructID(name string) string { return strings.ReplaceAll(name, "/", "_") }
+
+// GroupRoleID is the construct id of the role created for group name.
+func GroupRoleID(name string) string { return GroupConstructID(name) + "Role" }
+
+// GroupIDs checks that groups (with a created role where roles[i]) get
+// distinct construct ids: "a/b" and "a_b" collide, and so do a group
+// "staff" with a role and a group "staffRole".
+func GroupIDs(names []string, roles []bool) error {
+	owner := map[string]string{}
+	for i, n := range names {
+		ids := []string{GroupConstructID(n)}
+		if i < len(roles) && roles[i] {
+			ids = append(ids, GroupRoleID(n))
+		}
+		for _, id := range ids {
+			if other, ok := owner[id]; ok && other != n {
+				return fmt.Errorf("groups %q and %q both need the construct id %q; rename one", other, n, id)
+			}
+			owner[id] = n
+		}
+	}
+	return nil
+}
+
+// SecretCompleteARN checks a Secrets Manager secret ARN with the six
+// random characters Secrets Manager appends to the name (what
+// secretsmanager.Secret_FromSecretCompleteArn requires).
+// Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html
+func SecretCompleteARN(arn string) error {
+	if !secretCompleteARN.MatchString(arn) {
+		return fmt.Errorf("%q is not a complete Secrets Manager secret ARN (arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX)", arn)
+	}
+	return nil
+}
+
+var secretCompleteARN = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
+
+// MaxAuthorizerCacheSeconds is API Gateway's longest authorizer cache.
+// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+const MaxAuthorizerCacheSeconds = 3600
+
+// AuthorizerCacheSeconds checks an authorizer cache TTL: 0 to 3600 seconds.
+func AuthorizerCacheSeconds(s float64) error {
+	if s < 0 || s > MaxAuthorizerCacheSeconds {
+		return fmt.Errorf("%v seconds; API Gateway caches 0 to %d", s, MaxAuthorizerCacheSeconds)
+	}
+	return nil
+}
+
+// MaxScopeDescriptionLength is the longest resource-server scope description.
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html
+const MaxScopeDescriptionLength = 256
+
+// ScopeDescription checks a scope's description: 1 to 256 characters.
+func ScopeDescription(d string) error {
+	if n := len([]rune(d)); n < 1 || n > MaxScopeDescriptionLength {
+		return fmt.Errorf("is %d characters; Cognito allows 1 to %d", n, MaxScopeDescriptionLength)
+	}
+	return nil
+}

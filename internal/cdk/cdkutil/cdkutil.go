@@ -7,6 +7,10 @@ import "github.com/aws/aws-cdk-go/awscdk/v2"
 // Literal reports whether s is set and known at synth time (not a token).
 func Literal(s *string) bool { return s != nil && !*awscdk.Token_IsUnresolved(s) }
 
+// LiteralNumber reports whether n is set and not a token (a token number
+// is a huge negative float such as -1.888e+289, not a value to check).
+func LiteralNumber(n *float64) bool { return n != nil && !*awscdk.Token_IsUnresolved(n) }
+
 // Minutes returns d in minutes, and false when d is nil or a token.
 func Minutes(d awscdk.Duration) (float64, bool) {
 	if d == nil || *d.IsUnresolved() {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/runtime/jwtverify"
-	"github.com/authstack/authstack/internal/runtime/jwtverify/jwttest"
+	"github.com/authstack/authstack/internal/test/jwttest"
 	"github.com/authstack/authstack/internal/test/testevents"
 	"github.com/authstack/authstack/rules"
 )

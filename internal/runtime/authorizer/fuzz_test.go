@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/authstack/authstack/internal/runtime/jwtverify/jwttest"
+	"github.com/authstack/authstack/internal/test/jwttest"
 	"github.com/authstack/authstack/rules"
 )
 

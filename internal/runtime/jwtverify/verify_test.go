@@ -17,7 +17,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/runtime/jwtverify/jwttest"
+	"github.com/authstack/authstack/internal/test/jwttest"
 )
 
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)

@@ -120,6 +120,7 @@ func TestPublicAPIMentionsNoInternalType(t *testing.T) {
 				continue
 			}
 			checked++
+			w.seen = map[types.Type]bool{} // each identifier reports what it mentions
 			w.where = path + "." + name
 			w.typ(obj.Type(), true)
 			if tn, ok := obj.(*types.TypeName); ok {
@@ -180,6 +181,15 @@ func (w *walker) typ(t types.Type, _ bool) {
 		for i := 0; i < x.TypeArgs().Len(); i++ {
 			w.typ(x.TypeArgs().At(i), false)
 		}
+		w.typeParams(x.TypeParams())
+		// Every exported method a user can call, promoted ones from
+		// embedded (even unexported) types included.
+		ms := types.NewMethodSet(types.NewPointer(x))
+		for i := 0; i < ms.Len(); i++ {
+			if m := ms.At(i).Obj(); m.Exported() {
+				w.typ(m.Type(), false)
+			}
+		}
 	case *types.Pointer:
 		w.typ(x.Elem(), false)
 	case *types.Slice:
@@ -192,8 +202,15 @@ func (w *walker) typ(t types.Type, _ bool) {
 	case *types.Chan:
 		w.typ(x.Elem(), false)
 	case *types.Signature:
+		w.typeParams(x.TypeParams())
 		w.tuple(x.Params())
 		w.tuple(x.Results())
+	case *types.Union:
+		for i := 0; i < x.Len(); i++ {
+			w.typ(x.Term(i).Type(), false)
+		}
+	case *types.TypeParam:
+		w.typ(x.Constraint(), false)
 	case *types.Struct:
 		for i := 0; i < x.NumFields(); i++ {
 			if f := x.Field(i); f.Exported() || f.Embedded() {
@@ -206,6 +223,15 @@ func (w *walker) typ(t types.Type, _ bool) {
 				w.typ(m.Type(), false)
 			}
 		}
+		for i := 0; i < x.NumEmbeddeds(); i++ {
+			w.typ(x.EmbeddedType(i), false)
+		}
+	}
+}
+
+func (w *walker) typeParams(tp *types.TypeParamList) {
+	for i := 0; i < tp.Len(); i++ {
+		w.typ(tp.At(i).Constraint(), false)
 	}
 }
 
