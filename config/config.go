@@ -23,14 +23,28 @@ type Config struct {
 	Account string `yaml:"account" json:"account,omitempty"`
 	// Region is the AWS region of the stack. Default: "eu-west-1" (the reference's region).
 	Region string `yaml:"region" json:"region"`
-	// ParentHostedZoneName is the Route 53 zone the auth and API domains live in. Required.
+	// CustomDomains serves the hosted UI (managed login) on AuthDomainName
+	// and the API on APIDomainName, with their certificates and Route 53
+	// alias records (see Domains). false keeps the Cognito prefix domain
+	// (HostedUI.DomainPrefix) and the API's execute-api URL; the three
+	// domain fields are then optional. Default: true.
+	CustomDomains bool `yaml:"customDomains" json:"customDomains"`
+	// ParentHostedZoneName is the Route 53 public hosted zone, in the
+	// stack's account, that delegates the zones authstack creates for
+	// AuthDomainName and APIDomainName (an NS record each). Cognito also
+	// requires an A record for the parent domain of AuthDomainName
+	// (auth.example.com needs one for example.com). Required with
+	// CustomDomains.
 	ParentHostedZoneName string `yaml:"parentHostedZoneName" json:"parentHostedZoneName"`
-	// AuthDomainName is the hosted UI's custom domain (used from the custom-domain
-	// feature on); must be inside ParentHostedZoneName. Required.
+	// AuthDomainName is the hosted UI's custom domain, inside
+	// ParentHostedZoneName (auth.example.com). Required with CustomDomains.
 	AuthDomainName string `yaml:"authDomainName" json:"authDomainName"`
-	// APIDomainName is the API's domain; must be inside ParentHostedZoneName.
-	// Required. It is also the default resource-server identifier.
+	// APIDomainName is the API's custom domain, inside ParentHostedZoneName
+	// (api.example.com). It is also the default resource-server identifier.
+	// Required with CustomDomains, or without resourceServer.identifier.
 	APIDomainName string `yaml:"apiDomainName" json:"apiDomainName"`
+	// Domains chooses the hosted zone and the certificates of the custom domains.
+	Domains Domains `yaml:"domains" json:"domains"`
 	// LogLevel is the application log level of the functions: TRACE, DEBUG,
 	// INFO, WARN, ERROR or FATAL (Lambda's ApplicationLogLevel). Default: "INFO".
 	LogLevel string `yaml:"logLevel" json:"logLevel"`
@@ -73,6 +87,33 @@ type Config struct {
 	API API `yaml:"api" json:"api"`
 }
 
+// Domains chooses where the custom domains' records go and which
+// certificates serve them. Every field is optional: by default authstack
+// creates a hosted zone for each domain, delegated from
+// ParentHostedZoneName, and DNS-validated certificates in them.
+type Domains struct {
+	// HostedZoneID is an existing public hosted zone of the account (its id,
+	// like Z0123456789ABCDEFGHIJ) that holds both domains' records and
+	// certificate validation records; no zone is created or delegated.
+	// Default: "" (create the two zones).
+	HostedZoneID string `yaml:"hostedZoneId" json:"hostedZoneId,omitempty"`
+	// HostedZoneName is the name of the HostedZoneID zone; both domains
+	// must be inside it. Default: ParentHostedZoneName.
+	HostedZoneName string `yaml:"hostedZoneName" json:"hostedZoneName,omitempty"`
+	// HostedUICertificateARN is an ACM certificate in us-east-1 (the region
+	// Cognito's CloudFront distribution reads it from, whatever the stack's
+	// region) that covers AuthDomainName. Default: "" (a DNS-validated
+	// certificate is created: in this stack when Region is us-east-1, else in
+	// the certificate stack "<stack>-certificates" in us-east-1).
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-add-custom-domain.html
+	HostedUICertificateARN string `yaml:"hostedUiCertificateArn" json:"hostedUiCertificateArn,omitempty"`
+	// APICertificateARN is an ACM certificate in Region (a regional API
+	// endpoint) that covers APIDomainName. Default: "" (a DNS-validated
+	// certificate is created in this stack).
+	// Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
+	APICertificateARN string `yaml:"apiCertificateArn" json:"apiCertificateArn,omitempty"`
+}
+
 // API configures the REST API, its Lambda authorizer and the deny-list.
 type API struct {
 	// AdminGroup is the group whose members may read any user (GET
@@ -94,6 +135,11 @@ type API struct {
 	// at once; with a TTL, a logged-out token keeps working for up to that
 	// long. Default: 0.
 	AuthorizerCacheSeconds int `yaml:"authorizerCacheSeconds" json:"authorizerCacheSeconds"`
+	// DisableExecuteAPIEndpoint turns off the API's default
+	// https://API_ID.execute-api.REGION.amazonaws.com endpoint, so clients
+	// reach it only through APIDomainName. Needs CustomDomains.
+	// Default: true with CustomDomains, else false.
+	DisableExecuteAPIEndpoint *bool `yaml:"disableExecuteApiEndpoint" json:"disableExecuteApiEndpoint,omitempty"`
 }
 
 // Triggers configures the Lambda triggers.
@@ -280,6 +326,12 @@ type HostedUI struct {
 	// (https://PREFIX.auth.REGION.amazoncognito.com); it must be unique in the
 	// region. Default: "<appName>-<environment>".
 	DomainPrefix string `yaml:"domainPrefix" json:"domainPrefix"`
+	// ManagedLoginVersion is 2 for managed login (the newer pages, styled
+	// per app client in the branding editor; authstack gives every app
+	// client Cognito's default style) or 1 for the classic hosted UI.
+	// Default: 2.
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html
+	ManagedLoginVersion int `yaml:"managedLoginVersion" json:"managedLoginVersion"`
 }
 
 // AppClient is a public app client: no secret, authorization code grant with
@@ -349,6 +401,8 @@ type IdentityPool struct {
 func Base() Config {
 	return Config{
 		Region:            "eu-west-1",
+		CustomDomains:     true,
+		HostedUI:          HostedUI{ManagedLoginVersion: 2},
 		LogLevel:          "INFO",
 		PublishUserEvents: true,
 		LogRetentionDays:  90,
@@ -395,6 +449,37 @@ func (c Config) DomainPrefix() string {
 	}
 	return c.AppName + "-" + c.Environment
 }
+
+// HostedZoneName is the name of the zone that receives the custom domains'
+// records when Domains.HostedZoneID names an existing zone:
+// Domains.HostedZoneName, or ParentHostedZoneName when empty.
+func (c Config) HostedZoneName() string {
+	if c.Domains.HostedZoneName != "" {
+		return c.Domains.HostedZoneName
+	}
+	return c.ParentHostedZoneName
+}
+
+// ExecuteAPIEndpointDisabled is API.DisableExecuteAPIEndpoint, or
+// CustomDomains when unset.
+func (c Config) ExecuteAPIEndpointDisabled() bool {
+	if c.API.DisableExecuteAPIEndpoint != nil {
+		return *c.API.DisableExecuteAPIEndpoint
+	}
+	return c.CustomDomains
+}
+
+// CertificateStack reports whether the environment needs the us-east-1
+// certificate stack: custom domains, a hosted UI certificate to create, and
+// a stack outside us-east-1.
+func (c Config) CertificateStack() bool {
+	return c.CustomDomains && c.Domains.HostedUICertificateARN == "" && c.Region != CertificateRegion
+}
+
+// CertificateRegion is where the hosted UI's certificate must be: CloudFront
+// reads certificates from us-east-1 only.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-add-custom-domain.html
+const CertificateRegion = "us-east-1"
 
 // MachineClientScopes is ResourceServer.MachineClientScopes, or every scope name when empty.
 func (c Config) MachineClientScopes() []string {

@@ -244,7 +244,55 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		{"id token long", func(c *Config) { c.Tokens.IDTokenValidityMinutes = 1441 }, `tokens.idTokenValidityMinutes: 1441 minutes`},
 		{"machine token", func(c *Config) { c.Tokens.MachineAccessTokenValidityMinutes = 0 }, `tokens.machineAccessTokenValidityMinutes: 0`},
 		{"refresh token", func(c *Config) { c.Tokens.RefreshTokenValidityDays = 3651 }, `tokens.refreshTokenValidityDays: 3651 days`},
-		{"domain prefix", func(c *Config) { c.HostedUI.DomainPrefix = "my-cognito" }, `hostedUi.domainPrefix: "my-cognito" contains the reserved word "cognito"`},
+		{"domain prefix", func(c *Config) {
+			c.CustomDomains, c.HostedUI.DomainPrefix = false, "my-cognito"
+		}, `hostedUi.domainPrefix: "my-cognito" contains the reserved word "cognito"`},
+		{"domain prefix with custom domains", func(c *Config) { c.HostedUI.DomainPrefix = "mine" }, `hostedUi.domainPrefix: "mine" is set, but with customDomains`},
+		{"managed login version", func(c *Config) { c.HostedUI.ManagedLoginVersion = 3 }, `hostedUi.managedLoginVersion: 3 must be 2 (managed login) or 1`},
+		{"no auth domain", func(c *Config) { c.AuthDomainName = "" }, `authDomainName: required with customDomains (the hosted UI's domain); or set customDomains: false`},
+		{"no parent zone", func(c *Config) { c.ParentHostedZoneName = "" }, `parentHostedZoneName: required with customDomains`},
+		{"auth domain outside the zone", func(c *Config) { c.AuthDomainName = "auth.example.org" }, `authDomainName: "auth.example.org" is not inside the hosted zone "dev.website-test.info" (parentHostedZoneName)`},
+		{"auth domain is the zone", func(c *Config) { c.AuthDomainName = c.ParentHostedZoneName }, `authDomainName: "dev.website-test.info" is the parent zone itself`},
+		{"one domain for both", func(c *Config) { c.APIDomainName = c.AuthDomainName }, `apiDomainName: "auth.dev.website-test.info" is also authDomainName`},
+		{"nested created zones", func(c *Config) { c.APIDomainName = "api." + c.AuthDomainName }, `apiDomainName: "api.auth.dev.website-test.info" and authDomainName "auth.dev.website-test.info" are nested`},
+		{"zone id", func(c *Config) { c.Domains.HostedZoneID = "/hostedzone/Z123" }, `domains.hostedZoneId: "/hostedzone/Z123" is not a Route 53 hosted zone id`},
+		{"zone name without id", func(c *Config) { c.Domains.HostedZoneName = "website-test.info" }, `domains.hostedZoneName: "website-test.info" is set without domains.hostedZoneId`},
+		{"domain outside the existing zone", func(c *Config) {
+			c.Domains.HostedZoneID, c.Domains.HostedZoneName = "Z0123456789ABC", "other.website-test.info"
+		}, `authDomainName: "auth.dev.website-test.info" is not inside the hosted zone "other.website-test.info" (domains.hostedZoneName)`},
+		{"hosted UI certificate region", func(c *Config) {
+			c.Domains.HostedUICertificateARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"
+		}, `domains.hostedUiCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000" is in eu-west-1; it must be in us-east-1`},
+		{"API certificate region", func(c *Config) {
+			c.Domains.APICertificateARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"
+		}, `domains.apiCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000" is in us-east-1; it must be in eu-west-1`},
+		{"certificate of another account", func(c *Config) {
+			c.Account = "111111111111"
+			c.Domains.APICertificateARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"
+		}, `belongs to account 123456789012, not the stack's account 111111111111`},
+		{"certificate not an ARN", func(c *Config) { c.Domains.APICertificateARN = "my-cert" }, `domains.apiCertificateArn: "my-cert" is not an ACM certificate ARN`},
+		{"domains without custom domains", func(c *Config) {
+			c.CustomDomains = false
+			c.Domains.APICertificateARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"
+		}, `domains: is set, but customDomains is false`},
+		{"execute-api disabled without a domain", func(c *Config) {
+			c.CustomDomains = false
+			c.API.DisableExecuteAPIEndpoint = ptr(true)
+		}, `api.disableExecuteApiEndpoint: true needs customDomains`},
+		{"no resource server identifier", func(c *Config) { c.CustomDomains, c.APIDomainName = false, "" }, `resourceServer.identifier: required when apiDomainName is not set`},
+		// Managed login's endpoints: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html
+		{"callback to managed login", func(c *Config) {
+			c.AppClients[2].CallbackURLs = []string{"https://auth.dev.website-test.info/oauth2/authorize?x=1"}
+		}, `appClients[2].callbackUrls[0]: "https://auth.dev.website-test.info/oauth2/authorize?x=1" points at managed login's own /oauth2 endpoint`},
+		{"logout to managed login in another case", func(c *Config) {
+			c.AppClients[2].LogoutURLs = []string{"https://AUTH.dev.website-test.info/Logout"}
+		}, `appClients[2].logoutUrls[0]: "https://AUTH.dev.website-test.info/Logout" points at managed login's own /logout endpoint`},
+		{"callback to a missing API route", func(c *Config) {
+			c.AppClients[2].CallbackURLs = []string{"https://api.dev.website-test.info/callback"}
+		}, `"https://api.dev.website-test.info/callback" is on apiDomainName, but the API has no GET route for /callback`},
+		{"callback under a created zone", func(c *Config) {
+			c.AppClients[2].CallbackURLs = []string{"https://www.auth.dev.website-test.info/cb"}
+		}, `"https://www.auth.dev.website-test.info/cb" is inside a zone authstack creates`},
 		{"no clients", func(c *Config) { c.AppClients = nil }, `appClients: at least one`},
 		{"duplicate client", func(c *Config) { c.AppClients[1].Name = "android" }, `appClients[1].name: "android" is listed twice`},
 		{"no callback", func(c *Config) { c.AppClients[0].CallbackURLs = nil }, `appClients[0].callbackUrls: at least one`},
@@ -382,3 +430,5 @@ func boolString(b bool) string {
 	}
 	return "false"
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -59,14 +59,7 @@ func (c Config) Validate() error {
 	if !regionRE.MatchString(c.Region) {
 		v.add("region", "%q is not an AWS region name (like eu-west-1)", c.Region)
 	}
-	v.check("parentHostedZoneName", validate.DomainName(c.ParentHostedZoneName))
-	for _, d := range []struct{ field, name string }{{"authDomainName", c.AuthDomainName}, {"apiDomainName", c.APIDomainName}} {
-		if err := validate.DomainName(d.name); err != nil {
-			v.check(d.field, err)
-		} else if c.ParentHostedZoneName != "" {
-			v.check(d.field, validate.InZone(d.name, c.ParentHostedZoneName))
-		}
-	}
+	c.validateDomains(v)
 	if !slices.Contains([]string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}, c.LogLevel) {
 		v.add("logLevel", "%q must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL", c.LogLevel)
 	}
@@ -90,7 +83,14 @@ func (c Config) Validate() error {
 	}
 	c.validateUserPool(v)
 	c.validateTokens(v)
-	v.check("hostedUi.domainPrefix", validate.CognitoDomainPrefix(c.DomainPrefix()))
+	if c.CustomDomains && c.HostedUI.DomainPrefix != "" {
+		v.add("hostedUi.domainPrefix", "%q is set, but with customDomains the hosted UI is served on authDomainName only; remove it, or set customDomains: false", c.HostedUI.DomainPrefix)
+	} else if !c.CustomDomains {
+		v.check("hostedUi.domainPrefix", validate.CognitoDomainPrefix(c.DomainPrefix()))
+	}
+	if m := c.HostedUI.ManagedLoginVersion; m != 1 && m != 2 {
+		v.add("hostedUi.managedLoginVersion", "%d must be 2 (managed login) or 1 (the classic hosted UI)", m)
+	}
 	c.validateClients(v)
 	c.validateResourceServer(v)
 	c.validateGroups(v)
@@ -232,14 +232,23 @@ func (c Config) validateClients(v *collector) {
 				v.add(f+"."+list.field, "%d URLs; Cognito allows at most %d", len(list.urls), validate.MaxRedirectURLs)
 			}
 			for j, u := range list.urls {
-				v.check(fmt.Sprintf("%s.%s[%d]", f, list.field, j), validate.RedirectURL(u))
+				field := fmt.Sprintf("%s.%s[%d]", f, list.field, j)
+				if err := validate.RedirectURL(u); err != nil {
+					v.check(field, err)
+				} else {
+					v.check(field, c.redirectIntoDomains(u))
+				}
 			}
 		}
 	}
 }
 
 func (c Config) validateResourceServer(v *collector) {
-	v.check("resourceServer.identifier", validate.ResourceServerIdentifier(c.ResourceServerIdentifier()))
+	if c.ResourceServerIdentifier() == "" {
+		v.add("resourceServer.identifier", "required when apiDomainName is not set (it defaults to apiDomainName)")
+	} else {
+		v.check("resourceServer.identifier", validate.ResourceServerIdentifier(c.ResourceServerIdentifier()))
+	}
 	if len(c.ResourceServer.Scopes) == 0 {
 		v.add("resourceServer.scopes", "at least one scope is required")
 	} else {
@@ -330,6 +339,9 @@ func (c Config) validateAPI(v *collector) {
 	v.check("api.throttlingRateLimit", validate.ThrottlingRate(a.ThrottlingRateLimit))
 	v.check("api.throttlingBurstLimit", validate.ThrottlingBurst(float64(a.ThrottlingBurstLimit)))
 	v.check("api.authorizerCacheSeconds", validate.AuthorizerCacheSeconds(float64(a.AuthorizerCacheSeconds)))
+	if d := a.DisableExecuteAPIEndpoint; d != nil && *d && !c.CustomDomains {
+		v.add("api.disableExecuteApiEndpoint", "true needs customDomains: without apiDomainName the API would answer nowhere")
+	}
 }
 
 // collector gathers field errors.

@@ -27,6 +27,7 @@ import (
 	"github.com/authstack/authstack/constructs/triggers"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
+	"github.com/authstack/authstack/customresources"
 	"github.com/authstack/authstack/internal/cdk/kmskey"
 	"github.com/authstack/authstack/internal/contract"
 )
@@ -60,6 +61,12 @@ type AuthStack struct {
 	ResourceServer *resourceserver.ResourceServer
 	// Groups are the user-pool groups.
 	Groups *groups.Groups
+	// CertificateStack is the us-east-1 stack of the hosted UI's
+	// certificate; nil unless Config.CertificateStack().
+	CertificateStack *CertificateStack
+	// Domains are the custom domains' zones and certificates; nil without
+	// Config.CustomDomains.
+	Domains *Domains
 	// HostedDomain is the hosted UI domain.
 	HostedDomain *hosteddomain.HostedDomain
 	// IdentityPool is the identity pool with its storage bucket.
@@ -98,17 +105,38 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		sp.Description = jsii.String(fmt.Sprintf("authstack: Cognito authentication for %s (%s)", cfg.AppName, cfg.Environment))
 	}
 	s := &AuthStack{Config: cfg}
+	if cfg.CertificateStack() {
+		s.CertificateStack = newCertificateStack(scope, *id, *sp.StackName, sp.Env.Account, cfg)
+	}
 	awscdk.NewStack_Override(s, scope, id, &sp)
 	for _, k := range slices.Sorted(maps.Keys(cfg.Tags)) {
 		awscdk.Tags_Of(s).Add(jsii.String(k), jsii.String(cfg.Tags[k]), nil)
+		if s.CertificateStack != nil {
+			awscdk.Tags_Of(s.CertificateStack).Add(jsii.String(k), jsii.String(cfg.Tags[k]), nil)
+		}
 	}
 
+	if cfg.CustomDomains {
+		if cfg.Tracing {
+			customresources.NewProvider(s, &customresources.ProviderProps{Tracing: lambda.Tracing_ACTIVE})
+		}
+		s.Domains = s.addDomains(cfg, s.CertificateStack)
+	}
 	s.UserEvents = userevents.NewUserEvents(s, jsii.String("UserEvents"), nil)
 	s.UserPool = userpool.NewUserPool(s, jsii.String("UserPool"), userPoolProps(cfg))
 	pool := s.UserPool.Pool
-	s.HostedDomain = hosteddomain.NewHostedDomain(s, jsii.String("HostedDomain"), &hosteddomain.HostedDomainProps{
-		UserPool: pool, DomainPrefix: jsii.String(cfg.DomainPrefix()),
-	})
+	hd := &hosteddomain.HostedDomainProps{UserPool: pool, ManagedLoginVersion: cognito.ManagedLoginVersion_NEWER_MANAGED_LOGIN}
+	if cfg.HostedUI.ManagedLoginVersion == 1 {
+		hd.ManagedLoginVersion = cognito.ManagedLoginVersion_CLASSIC_HOSTED_UI
+	}
+	if d := s.Domains; d != nil {
+		hd.CustomDomain = &hosteddomain.CustomDomainOptions{
+			DomainName: jsii.String(cfg.AuthDomainName), Certificate: d.HostedUICertificate, HostedZone: d.AuthZone,
+		}
+	} else {
+		hd.DomainPrefix = jsii.String(cfg.DomainPrefix())
+	}
+	s.HostedDomain = hosteddomain.NewHostedDomain(s, jsii.String("HostedDomain"), hd)
 	clients := make([]cognito.IUserPoolClient, 0, len(cfg.AppClients))
 	for _, ac := range cfg.AppClients {
 		c := appclient.NewAppClient(s, jsii.String(pascal(ac.Name)+"Client"), &appclient.AppClientProps{
@@ -124,6 +152,7 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		s.AppClients = append(s.AppClients, c)
 		clients = append(clients, c.Client)
 	}
+	s.HostedDomain.BrandClients(clients...)
 	scopes := make([]resourceserver.Scope, len(cfg.ResourceServer.Scopes))
 	for i, sc := range cfg.ResourceServer.Scopes {
 		scopes[i] = resourceserver.Scope{Name: sc.Name, Description: sc.Description}
@@ -165,15 +194,17 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		Issuer: s.UserPool.IssuerUrl(), ClientIds: clientIDs, UserPool: pool, HostedUiBaseUrl: s.HostedDomain.BaseUrl(),
 		Rules: cfg.APIRules(), AdminGroup: jsii.String(cfg.API.AdminGroup), UpstreamUrl: optional(cfg.API.UpstreamURL),
 		// Deny-list items must outlive every token they deny: the refresh token is the longest.
-		DenyListTtl:          awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
-		AuthorizerCacheTtl:   awscdk.Duration_Seconds(jsii.Number(cfg.API.AuthorizerCacheSeconds)),
-		ThrottlingRateLimit:  jsii.Number(cfg.API.ThrottlingRateLimit),
-		ThrottlingBurstLimit: jsii.Number(cfg.API.ThrottlingBurstLimit),
-		Waf:                  jsii.Bool(cfg.API.WAF),
-		LogLevel:             lambda.ApplicationLogLevel(cfg.LogLevel),
-		LogRetention:         retention(cfg.LogRetentionDays),
-		LogKey:               logKey,
-		Tracing:              cfg.Tracing,
+		DenyListTtl:               awscdk.Duration_Days(jsii.Number(cfg.Tokens.RefreshTokenValidityDays)),
+		AuthorizerCacheTtl:        awscdk.Duration_Seconds(jsii.Number(cfg.API.AuthorizerCacheSeconds)),
+		ThrottlingRateLimit:       jsii.Number(cfg.API.ThrottlingRateLimit),
+		ThrottlingBurstLimit:      jsii.Number(cfg.API.ThrottlingBurstLimit),
+		Waf:                       jsii.Bool(cfg.API.WAF),
+		LogLevel:                  lambda.ApplicationLogLevel(cfg.LogLevel),
+		LogRetention:              retention(cfg.LogRetentionDays),
+		LogKey:                    logKey,
+		Tracing:                   cfg.Tracing,
+		CustomDomain:              apiDomain(cfg, s.Domains),
+		DisableExecuteApiEndpoint: jsii.Bool(cfg.ExecuteAPIEndpointDisabled()),
 	})
 	var fns []dashboard.Function
 	for _, f := range s.Triggers.Functions() {
@@ -212,6 +243,14 @@ func (s *AuthStack) addOutputs() {
 	out(contract.OutputAPIURL, "REST API invoke URL of the stage (https://, trailing slash)", s.API.Url())
 	out(contract.OutputDenyListTableName, "DynamoDB deny-list of signed-out sessions and users", s.API.DenyList.TableName())
 	out(contract.OutputDashboardName, "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
+}
+
+// apiDomain is the API's custom domain, or nil.
+func apiDomain(cfg config.Config, d *Domains) *api.CustomDomainOptions {
+	if d == nil {
+		return nil
+	}
+	return &api.CustomDomainOptions{DomainName: jsii.String(cfg.APIDomainName), Certificate: d.APICertificate, HostedZone: d.APIZone}
 }
 
 // triggersProps maps the config's trigger settings to TriggersProps.
@@ -306,9 +345,11 @@ func userPoolProps(cfg config.Config) *userpool.UserPoolProps {
 	}
 	props := &userpool.UserPoolProps{
 		UserPoolName: jsii.String(cfg.StackName()),
-		FeaturePlan:  cognito.FeaturePlan(up.FeaturePlan),
-		Mfa:          cognito.Mfa(up.MFA),
-		EnableSms:    jsii.Bool(up.SMS),
+		// With a custom domain Cognito would otherwise move the passkey relying party to it.
+		PasskeyRelyingPartyId: relyingParty(cfg),
+		FeaturePlan:           cognito.FeaturePlan(up.FeaturePlan),
+		Mfa:                   cognito.Mfa(up.MFA),
+		EnableSms:             jsii.Bool(up.SMS),
 		PasswordPolicy: &cognito.PasswordPolicy{
 			MinLength:            jsii.Number(up.Password.MinLength),
 			RequireSymbols:       jsii.Bool(up.Password.RequireSymbols),
@@ -333,6 +374,14 @@ func userPoolProps(cfg config.Config) *userpool.UserPoolProps {
 		props.CustomAttributes = &custom
 	}
 	return props
+}
+
+// relyingParty is the custom domain of the hosted UI, or nil.
+func relyingParty(cfg config.Config) *string {
+	if !cfg.CustomDomains {
+		return nil
+	}
+	return jsii.String(cfg.AuthDomainName)
 }
 
 // standardAttributeField returns the StandardAttributes field of an OIDC

@@ -42,12 +42,18 @@ func synthAll(t *testing.T) (map[string][]byte, []*stacks.AuthStack) {
 	stacks.CheckAwsSolutions(app)
 	out := map[string][]byte{}
 	for _, s := range ss {
-		tpl := assertions.Template_FromStack(s, nil)
-		b, err := json.MarshalIndent(tpl.ToJSON(), "", "  ")
-		if err != nil {
-			t.Fatal(err)
+		all := []awscdk.Stack{s.Stack}
+		if s.CertificateStack != nil {
+			all = append(all, s.CertificateStack.Stack)
 		}
-		out[*s.StackName()] = append(b, '\n')
+		for _, st := range all {
+			tpl := assertions.Template_FromStack(st, nil)
+			b, err := json.MarshalIndent(tpl.ToJSON(), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[*st.StackName()] = append(b, '\n')
+		}
 	}
 	return out, ss
 }
@@ -55,8 +61,9 @@ func synthAll(t *testing.T) (map[string][]byte, []*stacks.AuthStack) {
 func TestGoldenTemplates(t *testing.T) {
 	// GIVEN the reference environments WHEN they are synthesized
 	got, _ := synthAll(t)
-	if len(got) != 3 {
-		t.Fatalf("synthesized %d stacks; want 3", len(got))
+	// (three auth stacks in eu-west-1, each with its us-east-1 certificate stack)
+	if len(got) != 6 {
+		t.Fatalf("synthesized %d stacks; want 6", len(got))
 	}
 	// THEN each template equals its golden file
 	for name, tpl := range got {
@@ -199,7 +206,8 @@ func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
 	// verify tokens, and they read it as they do at start-up
 	checked := 0
 	for id, fn := range *tpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
-		vars, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})["Variables"].(map[string]interface{})
+		environment, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})
+		vars, _ := environment["Variables"].(map[string]interface{})
 		if _, ok := vars[contract.EnvIssuer]; !ok {
 			continue
 		}
@@ -235,7 +243,8 @@ func TestIssuerTheFunctionsAndOutputsReceive(t *testing.T) {
 	// would move its key set (jwtverify.KeySetURL) or its AWS calls elsewhere
 	for _, st := range ss {
 		for id, fn := range *assertions.Template_FromStack(st, nil).FindResources(jsii.String("AWS::Lambda::Function"), nil) {
-			vars, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})["Variables"].(map[string]interface{})
+			environment, _ := (*fn)["Properties"].(map[string]interface{})["Environment"].(map[string]interface{})
+			vars, _ := environment["Variables"].(map[string]interface{})
 			for name := range vars {
 				if strings.HasPrefix(name, "AWS_ENDPOINT_URL") {
 					t.Errorf("%s %s: sets %s", *st.StackName(), id, name)

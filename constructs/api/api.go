@@ -20,12 +20,15 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	dynamodb "github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	route53 "github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	targets "github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
 	wafv2 "github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -99,6 +102,27 @@ type APIProps struct {
 	// Tracing turns on AWS X-Ray for the stage and both functions (X-Ray
 	// bills per trace). Default: false.
 	Tracing bool
+	// CustomDomain serves the API on a domain of yours (a regional custom
+	// domain, TLS 1.2, its base path mapping sending the root to the stage).
+	// Default: none.
+	CustomDomain *CustomDomainOptions
+	// DisableExecuteApiEndpoint turns the default
+	// https://API_ID.execute-api.REGION.amazonaws.com endpoint off, so the API
+	// answers only on CustomDomain. Default: true with CustomDomain, false
+	// without (it cannot be disabled without one).
+	DisableExecuteApiEndpoint *bool
+}
+
+// CustomDomainOptions configure the API's custom domain.
+type CustomDomainOptions struct {
+	// DomainName is the fully qualified name (api.example.com). Required.
+	DomainName *string
+	// Certificate covers DomainName and is in the stack's region (a
+	// regional endpoint). Required.
+	Certificate acm.ICertificate
+	// HostedZone receives the A and AAAA alias records of DomainName.
+	// Default: none (create them at your DNS provider).
+	HostedZone route53.IHostedZone
 }
 
 // API is the L3 construct.
@@ -278,10 +302,23 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 		a.UpstreamCertificate = upstreamCertificate(a)
 		clientCert = a.UpstreamCertificate.Ref()
 	}
+	var domain *apigw.DomainNameOptions
+	if c := props.CustomDomain; c != nil {
+		domain = &apigw.DomainNameOptions{
+			DomainName: c.DomainName, Certificate: c.Certificate,
+			EndpointType: apigw.EndpointType_REGIONAL, SecurityPolicy: apigw.SecurityPolicy_TLS_1_2,
+		}
+	}
+	disableDefault := props.DisableExecuteApiEndpoint
+	if disableDefault == nil && props.CustomDomain != nil {
+		disableDefault = jsii.Bool(true)
+	}
 	a.RestApi = apigw.NewRestApi(a, jsii.String("Resource"), &apigw.RestApiProps{
-		Description:    jsii.String("authstack API of " + *awscdk.Stack_Of(a).StackName()),
-		EndpointTypes:  &[]apigw.EndpointType{apigw.EndpointType_REGIONAL},
-		CloudWatchRole: jsii.Bool(true),
+		Description:               jsii.String("authstack API of " + *awscdk.Stack_Of(a).StackName()),
+		EndpointTypes:             &[]apigw.EndpointType{apigw.EndpointType_REGIONAL},
+		DomainName:                domain,
+		DisableExecuteApiEndpoint: disableDefault,
+		CloudWatchRole:            jsii.Bool(true),
 		DeployOptions: &apigw.StageOptions{
 			StageName:            stage,
 			AccessLogDestination: apigw.NewLogGroupLogDestination(accessLogs),
@@ -341,6 +378,16 @@ func NewAPI(scope constructs.Construct, id *string, props *APIProps) *API {
 			HttpMethod: jsii.String("ANY"),
 			Options:    &apigw.IntegrationOptions{RequestParameters: ProxyRequestParameters()},
 		}), &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)})
+	}
+
+	// The L2's Endpoint output is the execute-api URL: dead once disabled.
+	if disableDefault != nil && *disableDefault {
+		a.RestApi.Node().TryRemoveChild(jsii.String("Endpoint"))
+	}
+	if c := props.CustomDomain; c != nil && c.HostedZone != nil {
+		target := route53.RecordTarget_FromAlias(targets.NewApiGateway(a.RestApi))
+		route53.NewARecord(a, jsii.String("Alias"), &route53.ARecordProps{Zone: c.HostedZone, RecordName: c.DomainName, Target: target})
+		route53.NewAaaaRecord(a, jsii.String("AliasIpv6"), &route53.AaaaRecordProps{Zone: c.HostedZone, RecordName: c.DomainName, Target: target})
 	}
 
 	if props.Waf != nil && *props.Waf {
@@ -460,9 +507,15 @@ func (r *rulesProducer) Produce() *string {
 	return jsii.String(string(b))
 }
 
-// Url is the invoke URL of the API's deployment stage, with its scheme and a
-// trailing slash: https://API_ID.execute-api.REGION.URL_SUFFIX/STAGE/.
-func (a *API) Url() *string { return a.RestApi.Url() }
+// Url is the API's URL, with its scheme and a trailing slash:
+// https://DOMAIN/ with a custom domain (its root maps to the stage), else
+// the stage's invoke URL https://API_ID.execute-api.REGION.URL_SUFFIX/STAGE/.
+func (a *API) Url() *string {
+	if c := a.props.CustomDomain; c != nil {
+		return awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://"), a.RestApi.DomainName().DomainName(), jsii.String("/")})
+	}
+	return a.RestApi.Url()
+}
 
 func (a *API) grant(f *gofunction.GoFunction, actions ...string) {
 	f.Role.AddToPrincipalPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
@@ -554,8 +607,22 @@ func (p *APIProps) validate() error {
 			return fmt.Errorf("ThrottlingBurstLimit: %w", err)
 		}
 	}
-	if p.AuthorizerCacheTtl != nil && !*p.AuthorizerCacheTtl.IsUnresolved() && *p.AuthorizerCacheTtl.ToSeconds(nil) > 3600 {
-		return fmt.Errorf("AuthorizerCacheTtl: at most 1 hour")
+	if c := p.CustomDomain; c != nil {
+		if c.DomainName == nil || c.Certificate == nil {
+			return fmt.Errorf("CustomDomain: DomainName and Certificate are required")
+		}
+		if cdkutil.Literal(c.DomainName) {
+			if err := validate.DomainName(*c.DomainName); err != nil {
+				return fmt.Errorf("CustomDomain.DomainName: %w", err)
+			}
+		}
+	} else if p.DisableExecuteApiEndpoint != nil && *p.DisableExecuteApiEndpoint {
+		return fmt.Errorf("DisableExecuteApiEndpoint: without CustomDomain the API would answer nowhere")
+	}
+	if p.AuthorizerCacheTtl != nil && !*p.AuthorizerCacheTtl.IsUnresolved() {
+		if err := validate.AuthorizerCacheSeconds(*p.AuthorizerCacheTtl.ToSeconds(nil)); err != nil {
+			return fmt.Errorf("AuthorizerCacheTtl: %w", err)
+		}
 	}
 	auth, handler := p.environments(p.DenyListTtl, p.Rules)
 	if err := auth.Check("API authorizer"); err != nil {

@@ -9,9 +9,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	awskms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	route53 "github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/constructs/api"
@@ -217,6 +219,10 @@ func TestInvalidProps(t *testing.T) {
 		{func(p *api.APIProps) { p.AuthorizerCacheTtl = awscdk.Duration_Hours(jsii.Number(2)) }, "AuthorizerCacheTtl"},
 		// 50 rules with long group names overflow Lambda's 4 KB environment.
 		{func(p *api.APIProps) { p.Rules = manyRules(50) }, "the API authorizer function's environment needs up to"},
+		{func(p *api.APIProps) { p.DisableExecuteApiEndpoint = jsii.Bool(true) }, "DisableExecuteApiEndpoint: without CustomDomain the API would answer nowhere"},
+		{func(p *api.APIProps) {
+			p.CustomDomain = &api.CustomDomainOptions{DomainName: jsii.String("api.example.com")}
+		}, "CustomDomain: DomainName and Certificate are required"},
 	}
 	for _, tc := range cases {
 		if msg := cdktest.Panics(func() { newAPI(t, tc.mutate) }); !strings.Contains(msg, "api Api: "+tc.want) {
@@ -340,5 +346,80 @@ func TestAddHttpRouteKeepsTokensHome(t *testing.T) {
 	// AND a plain http:// upstream is refused
 	if msg := cdktest.Panics(func() { a.AddHttpRoute(rules.Rule{Method: "GET", Path: "/x"}, jsii.String("http://x.example.com")) }); !strings.Contains(msg, "must be an https:// URL") {
 		t.Errorf("panic = %q", msg)
+	}
+}
+
+func TestCustomDomain(t *testing.T) {
+	var a *api.API
+	custom := func(disable *bool) assertions.Template {
+		stack := cdktest.NewStack(t)
+		a = api.NewAPI(stack, jsii.String("Api"), &api.APIProps{
+			Issuer: jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"), ClientIds: *jsii.Strings("c1"),
+			UserPool: cognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("eu-west-1_x")),
+			Rules:    testRules[:3], AdminGroup: jsii.String("admin"),
+			CustomDomain: &api.CustomDomainOptions{
+				DomainName:  jsii.String("api.example.com"),
+				Certificate: acm.Certificate_FromCertificateArn(stack, jsii.String("Cert"), jsii.String("arn:aws:acm:eu-west-1:123456789012:certificate/x")),
+				HostedZone: route53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("Zone"), &route53.HostedZoneAttributes{
+					HostedZoneId: jsii.String("Z0123456789ABCDEFGHIJ"), ZoneName: jsii.String("api.example.com"),
+				}),
+			},
+			DisableExecuteApiEndpoint: disable,
+		})
+		awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: a.Url()})
+		return assertions.Template_FromStack(stack, nil)
+	}
+	// GIVEN an API with a custom domain and its zone WHEN it is synthesized
+	tpl := custom(nil)
+	// THEN the domain is regional with its certificate and TLS 1.2, its root
+	// mapped to the stage (CloudFormation's DomainName and BasePathMapping)
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::DomainName", map[string]interface{}{
+		"DomainName": "api.example.com", "RegionalCertificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/x",
+		"EndpointConfiguration": map[string]interface{}{"Types": []interface{}{"REGIONAL"}}, "SecurityPolicy": "TLS_1_2",
+	}); err != nil {
+		t.Error(err)
+	}
+	mappings := tpl.FindResources(jsii.String("AWS::ApiGateway::BasePathMapping"), nil)
+	if len(*mappings) != 1 {
+		t.Fatalf("%d base path mappings; want 1", len(*mappings))
+	}
+	for _, m := range *mappings {
+		props := (*m)["Properties"].(map[string]interface{})
+		if _, ok := props["BasePath"]; ok || props["Stage"] == nil {
+			t.Errorf("base path mapping %v; want the root mapped to the stage", props)
+		}
+	}
+	// AND the execute-api endpoint is off by default, so the rules and the
+	// WAF cannot be bypassed on a second URL
+	if err := cdktest.Has(tpl, "AWS::ApiGateway::RestApi", map[string]interface{}{"DisableExecuteApiEndpoint": true}); err != nil {
+		t.Error(err)
+	}
+	// AND A and AAAA alias records point at the regional domain name
+	for _, typ := range []string{"A", "AAAA"} {
+		if err := cdktest.Has(tpl, "AWS::Route53::RecordSet", map[string]interface{}{
+			"Type": typ, "Name": "api.example.com.", "HostedZoneId": "Z0123456789ABCDEFGHIJ",
+			"AliasTarget": map[string]interface{}{"DNSName": assertions.Match_AnyValue(), "HostedZoneId": assertions.Match_AnyValue()},
+		}); err != nil {
+			t.Errorf("%s alias: %v", typ, err)
+		}
+	}
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::Route53::RecordSet"), nil))
+	if !strings.Contains(string(b), "RegionalDomainName") || !strings.Contains(string(b), "RegionalHostedZoneId") {
+		t.Errorf("alias records %s do not target the regional domain name", b)
+	}
+	// AND the URL is the custom domain's root
+	out, _ := json.Marshal(tpl.FindOutputs(jsii.String("Url"), nil))
+	if !strings.Contains(string(out), `"https://",{"Ref":`) || !strings.Contains(string(out), `"/"`) || strings.Contains(string(out), "execute-api") {
+		t.Errorf("Url output %s; want https://DOMAIN/", out)
+	}
+	// AND the L2's execute-api Endpoint output, a dead URL now, is gone
+	for name := range *tpl.FindOutputs(jsii.String("*"), nil) {
+		if strings.Contains(name, "Endpoint") {
+			t.Errorf("output %s names the disabled execute-api endpoint", name)
+		}
+	}
+	// AND the execute-api endpoint stays on when asked
+	if err := cdktest.Has(custom(jsii.Bool(false)), "AWS::ApiGateway::RestApi", map[string]interface{}{"DisableExecuteApiEndpoint": false}); err != nil {
+		t.Error(err)
 	}
 }

@@ -68,6 +68,13 @@ type UserPoolProps struct {
 	// Cognito's own texts with a daily quota below production volume; the
 	// template then sets no email message fields (see EmailSendingAccount).
 	SES *cognito.UserPoolSESOptions
+	// PasskeyRelyingPartyId is the relying party passkeys are registered
+	// for. With a custom managed-login domain, set it to that domain:
+	// otherwise Cognito moves the relying party to the custom domain and
+	// passkeys registered on the prefix domain stop working.
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html#amazon-cognito-user-pools-authentication-flow-methods-passkey
+	// Default: none (Cognito's choice: the pool's domain).
+	PasskeyRelyingPartyId *string
 	// RemovalPolicy applies to the pool.
 	// Default: awscdk.RemovalPolicy_RETAIN (users are never deleted with the stack).
 	RemovalPolicy awscdk.RemovalPolicy
@@ -122,21 +129,22 @@ func NewUserPool(scope constructs.Construct, id *string, props *UserPoolProps) *
 	constructs.NewConstruct_Override(u, scope, id)
 
 	poolProps := &cognito.UserPoolProps{
-		UserPoolName:        props.UserPoolName,
-		SignInAliases:       &cognito.SignInAliases{Email: jsii.Bool(true)},
-		SignInCaseSensitive: jsii.Bool(false),
-		SelfSignUpEnabled:   jsii.Bool(true),
-		AutoVerify:          &cognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
-		KeepOriginal:        &cognito.KeepOriginalAttrs{Email: jsii.Bool(true)},
-		AccountRecovery:     cognito.AccountRecovery_EMAIL_ONLY,
-		PasswordPolicy:      policy,
-		StandardAttributes:  attrs,
-		CustomAttributes:    props.CustomAttributes,
-		FeaturePlan:         plan,
-		Mfa:                 mfa,
-		EnableSmsRole:       jsii.Bool(sms),
-		DeletionProtection:  jsii.Bool(true),
-		RemovalPolicy:       removal,
+		UserPoolName:          props.UserPoolName,
+		PasskeyRelyingPartyId: props.PasskeyRelyingPartyId,
+		SignInAliases:         &cognito.SignInAliases{Email: jsii.Bool(true)},
+		SignInCaseSensitive:   jsii.Bool(false),
+		SelfSignUpEnabled:     jsii.Bool(true),
+		AutoVerify:            &cognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		KeepOriginal:          &cognito.KeepOriginalAttrs{Email: jsii.Bool(true)},
+		AccountRecovery:       cognito.AccountRecovery_EMAIL_ONLY,
+		PasswordPolicy:        policy,
+		StandardAttributes:    attrs,
+		CustomAttributes:      props.CustomAttributes,
+		FeaturePlan:           plan,
+		Mfa:                   mfa,
+		EnableSmsRole:         jsii.Bool(sms),
+		DeletionProtection:    jsii.Bool(true),
+		RemovalPolicy:         removal,
 	}
 	if mfa != cognito.Mfa_OFF {
 		poolProps.MfaSecondFactor = &cognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(sms)}

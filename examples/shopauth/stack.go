@@ -48,6 +48,8 @@ func NewShopAuth(scope constructs.Construct, id string, props *awscdk.StackProps
 	domain := hosteddomain.NewHostedDomain(stack, jsii.String("Login"), &hosteddomain.HostedDomainProps{
 		UserPool: pool.Pool, DomainPrefix: jsii.String("shop-example-login"),
 	})
+	// Managed login (the default) serves its pages to clients with a style.
+	domain.BrandClients(web.Client)
 	orders := resourceserver.NewResourceServer(stack, jsii.String("OrdersApi"), &resourceserver.ResourceServerProps{
 		UserPool:   pool.Pool,
 		Identifier: jsii.String(OrdersAPI),

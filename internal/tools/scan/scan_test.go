@@ -120,6 +120,10 @@ func TestParseCfnGuardReport(t *testing.T) {
 	if _, err := ParseCfnGuard([]byte(`[{"name":"testdata/template.json","status":"SKIP"}]`), readTemplate(t)); err == nil || !strings.Contains(err.Error(), "did not evaluate") {
 		t.Errorf("skipped template: %v", err)
 	}
+	// A template no rule applies to is evaluated, with nothing to find.
+	if fs, err := ParseCfnGuard([]byte(`[{"name":"testdata/template.json","status":"SKIP","not_applicable":["ct_acm_pr_1"]}]`), readTemplate(t)); err != nil || len(fs) != 0 {
+		t.Errorf("template no rule applies to: %v, %v", fs, err)
+	}
 	// The Control Tower control id and title come along.
 	for _, f := range fs {
 		if f.Check == "kms_create_grant_aws_service_check" && !strings.HasPrefix(f.Title, "CT.KMS.PR.3 Require an AWS KMS key policy") {

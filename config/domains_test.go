@@ -1,0 +1,79 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// The two modes of the custom domains, as a config file states them.
+func TestCustomDomainModes(t *testing.T) {
+	const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"
+	cases := []struct {
+		name, doc string
+		// want
+		custom, certStack, executeAPIOff bool
+		zone                             string
+	}{
+		{"default: custom domains, created zones and certificates, certificate stack outside us-east-1",
+			validEnv("app"), true, true, true, "example.com"},
+		{"prefix domain: names optional",
+			"    appName: app\n    customDomains: false\n    resourceServer: {identifier: https://api.example.com}\n" +
+				"    appClients: [{name: web, callbackUrls: [\"https://example.com/cb\"]}]\n    groups: [{name: admins}]\n    api: {adminGroup: admins}\n",
+			false, false, false, "example.com"},
+		{"prefix domain keeps its execute-api endpoint unless asked",
+			validEnv("app") + "    customDomains: false\n", false, false, false, "example.com"},
+		{"existing zone and certificate: no certificate stack",
+			validEnv("app") + "    domains: {hostedZoneId: Z0123456789ABC, hostedZoneName: example.com, hostedUiCertificateArn: \"" + cert + "\"}\n",
+			true, false, true, "example.com"},
+		{"stack in us-east-1: the hosted UI certificate is in the stack",
+			validEnv("app") + "    region: us-east-1\n", true, false, true, "example.com"},
+		{"execute-api endpoint kept on with a custom domain",
+			strings.Replace(validEnv("app"), "api: {adminGroup: admins}", "api: {adminGroup: admins, disableExecuteApiEndpoint: false}", 1),
+			true, true, false, "example.com"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			envs, err := Parse([]byte("environments:\n  dev:\n"+tc.doc), "modes.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := envs[0]
+			if c.CustomDomains != tc.custom || c.CertificateStack() != tc.certStack || c.ExecuteAPIEndpointDisabled() != tc.executeAPIOff {
+				t.Errorf("customDomains=%v certificateStack=%v executeApiOff=%v; want %v %v %v",
+					c.CustomDomains, c.CertificateStack(), c.ExecuteAPIEndpointDisabled(), tc.custom, tc.certStack, tc.executeAPIOff)
+			}
+			if c.CustomDomains && c.HostedZoneName() != tc.zone {
+				t.Errorf("HostedZoneName() = %q; want %q", c.HostedZoneName(), tc.zone)
+			}
+		})
+	}
+}
+
+// What may point inside the custom domains: a path of your app on the
+// hosted UI's domain that it intercepts (the reference's Android app link),
+// a GET route of the API, any name of an existing zone.
+func TestRedirectsIntoTheDomainsThatAnswer(t *testing.T) {
+	c := Reference()[0]
+	for _, u := range []string{
+		"https://auth.dev.website-test.info/auth/callback", // the reference's own
+		"https://auth.dev.website-test.info/loginx",        // not managed login's /login
+		"https://api.dev.website-test.info/users/me",
+	} {
+		c.AppClients[2].CallbackURLs = []string{u}
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: Validate() = %v; want nil", u, err)
+		}
+	}
+	c.Domains.HostedZoneID = "Z0123456789ABC"
+	c.AppClients[2].CallbackURLs = []string{"https://www.auth.dev.website-test.info/cb"}
+	if err := c.Validate(); err != nil {
+		t.Errorf("a name of an existing zone: Validate() = %v; want nil", err)
+	}
+	// Without custom domains nothing of authstack's answers on these names.
+	c = Reference()[0]
+	c.CustomDomains = false
+	c.AppClients[2].CallbackURLs = []string{"https://auth.dev.website-test.info/oauth2/authorize"}
+	if err := c.Validate(); err != nil {
+		t.Errorf("prefix mode: Validate() = %v; want nil", err)
+	}
+}
