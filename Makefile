@@ -128,7 +128,7 @@ test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: uni
 
 deploy: tools ## deploy one environment to AWS (needs credentials and a bootstrapped account): make deploy ENV=production
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<environment>"; exit 2; }
-	$(CDK) deploy -c env=$(ENV) $(CDK_CONTEXT) --outputs-file outputs-$(ENV).json
+	$(CDK) deploy --all -c env=$(ENV) $(CDK_CONTEXT) --outputs-file outputs-$(ENV).json
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update

@@ -40,23 +40,30 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/runtime/srp"
 	"github.com/authstack/authstack/internal/runtime/userevent"
 	"github.com/authstack/authstack/internal/test/emulator"
 )
 
-const stackName = "authdev-development"
+const (
+	stackName            = "authdev-development"
+	certificateStackName = stackName + "-certificates"
+)
 
 // journey runs named steps, failing fast and printing each one's latency.
 type journey struct {
-	t     *testing.T
-	ctx   context.Context
-	cfg   aws.Config
-	out   map[string]string
-	api   string // invoke URL, ending in /
-	idp   *cip.Client
-	total time.Duration
+	t   *testing.T
+	ctx context.Context
+	cfg aws.Config
+	out map[string]string
+	api string // invoke URL, ending in /
+	// apiHost is the API's custom domain, sent as Host (the emulator routes
+	// custom domains by Host); "" for an execute-api URL.
+	apiHost string
+	idp     *cip.Client
+	total   time.Duration
 }
 
 func (j *journey) step(name string, f func() error) {
@@ -102,9 +109,14 @@ func TestJourney(t *testing.T) {
 		if assembly == "" {
 			assembly = filepath.Join(repoRoot(), "cdk.out.local")
 		}
-		j.step("the template is the development golden template but for the function architecture", func() error {
-			return sameButArchitecture(filepath.Join(assembly, stackName+".template.json"),
-				filepath.Join(repoRoot(), "testdata", "golden", stackName+".template.json"))
+		j.step("the templates are the development golden templates but for the function architecture", func() error {
+			for _, name := range []string{stackName, certificateStackName} {
+				if err := sameButArchitecture(filepath.Join(assembly, name+".template.json"),
+					filepath.Join(repoRoot(), "testdata", "golden", name+".template.json")); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		var em *emulator.Emulator
 		j.step("start the emulator (ministack)", func() (err error) {
@@ -120,20 +132,45 @@ func TestJourney(t *testing.T) {
 			em.Stop()
 		})
 		j.cfg = em.Config()
-		j.step("deploy "+stackName+" as cdk deploy would (assets, template, CloudFormation)", func() error {
+		dev := config.Reference()[0]
+		parent := parentDomain(dev.AuthDomainName)
+		j.step("the parent zone "+dev.ParentHostedZoneName+", without an A record for "+parent+" yet", func() error {
+			_, err := emulator.ParentZone(ctx, j.cfg, dev.ParentHostedZoneName, "")
+			return err
+		})
+		j.step("deploy: Cognito's precondition is checked first, the stack fails at once with what to create", func() error {
+			_, err := emulator.Deploy(ctx, j.cfg, assembly, stackName, 2*time.Minute)
+			want := "needs an A record for its parent domain " + parent
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "HostedDomainParentARecord") {
+				return fmt.Errorf("deploy = %v; want the parent A record check to fail with %q", err, want)
+			}
+			return nil
+		})
+		j.step("the one-time DNS step: an A record for "+parent, func() error {
+			_, err := emulator.ParentZone(ctx, j.cfg, dev.ParentHostedZoneName, parent)
+			return err
+		})
+		j.step("deploy "+certificateStackName+" (us-east-1), then "+stackName+", as cdk deploy would", func() error {
 			d, err := emulator.Deploy(ctx, j.cfg, assembly, stackName, 2*time.Minute)
 			if err != nil {
 				return err
+			}
+			if len(d.Dependencies) != 1 || d.Dependencies[0].StackName != certificateStackName || d.Dependencies[0].Region != "us-east-1" {
+				return fmt.Errorf("deployed first: %+v; want %s in us-east-1", d.Dependencies, certificateStackName)
+			}
+			for _, r := range d.Removed {
+				t.Logf("  removed for the emulator, which lacks it: %s", r)
 			}
 			j.out = d.Outputs
 			return nil
 		})
 	}
 	var err error
-	if j.api, err = emulator.InvokeURL(aws.ToString(j.cfg.BaseEndpoint), j.out[contract.OutputAPIURL]); err != nil {
+	if j.api, j.apiHost, err = apiBase(aws.ToString(j.cfg.BaseEndpoint), j.out[contract.OutputAPIURL]); err != nil {
 		t.Fatal(err)
 	}
 	j.idp = cip.NewFromConfig(j.cfg)
+	j.customDomains()
 	j.run()
 	if os.Getenv("AUTHSTACK_E2E_STATE") == "" {
 		j.shop(filepath.Join(repoRoot(), "cdk.out.example.local"))
@@ -147,18 +184,21 @@ func TestJourney(t *testing.T) {
 func (j *journey) shop(assembly string) {
 	ctx := j.ctx
 	var out map[string]string
+	// The shop's own journey, in the region of its stack's environment.
+	sj := &journey{t: j.t, ctx: ctx, cfg: j.cfg.Copy()}
 	j.step("deploy ShopAuth, the examples module's app", func() error {
 		d, err := emulator.Deploy(ctx, j.cfg, assembly, "ShopAuth", 2*time.Minute)
 		if err != nil {
 			return err
 		}
-		out = d.Outputs
+		out, sj.cfg.Region = d.Outputs, d.Region
 		return nil
 	})
+	sj.idp = cip.NewFromConfig(sj.cfg)
 	pool, client := out["UserPoolId"], out["WebClientId"]
 	const password = "Correct-Horse-9-battery"
 	signUp := func(email string) error {
-		_, err := j.idp.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(client), Username: aws.String(email), Password: aws.String(password),
+		_, err := sj.idp.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(client), Username: aws.String(email), Password: aws.String(password),
 			UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}}})
 		return err
 	}
@@ -182,7 +222,7 @@ func (j *journey) shop(assembly string) {
 		if err := signUp(staff); err != nil {
 			return err
 		}
-		u, err := j.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool), Username: aws.String(staff)})
+		u, err := sj.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool), Username: aws.String(staff)})
 		if err != nil {
 			return err
 		}
@@ -195,9 +235,9 @@ func (j *journey) shop(assembly string) {
 	if err != nil {
 		j.t.Fatal(err)
 	}
-	shopAPI := &journey{t: j.t, ctx: ctx, cfg: j.cfg, api: api, idp: j.idp}
+	shopAPI := &journey{t: j.t, ctx: ctx, cfg: sj.cfg, api: api, idp: sj.idp}
 	j.step("shop: GET /orders (a route of the shop's, behind authstack's authorizer) answers the signed-in caller", func() error {
-		tokens, err := j.signInSRP(pool, client, staff, password)
+		tokens, err := sj.signInSRP(pool, client, staff, password)
 		if err != nil {
 			return err
 		}
@@ -411,6 +451,10 @@ func (j *journey) machineClient() {
 		req, err := http.NewRequestWithContext(ctx, "POST", aws.ToString(j.cfg.BaseEndpoint)+"/oauth2/token", strings.NewReader(form.Encode()))
 		if err != nil {
 			return err
+		}
+		// The token endpoint is on the hosted UI's domain (the custom one).
+		if u, err := url.Parse(out[contract.OutputHostedUIBaseURL]); err == nil {
+			req.Host = u.Host
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.SetBasicAuth(out[contract.OutputMachineClientID], aws.ToString(c.UserPoolClient.ClientSecret))
@@ -631,6 +675,9 @@ func (j *journey) call(method, path, token, body string, status int, v interface
 	req, err := http.NewRequestWithContext(j.ctx, method, j.api+path, strings.NewReader(body))
 	if err != nil {
 		return err
+	}
+	if j.apiHost != "" {
+		req.Host = j.apiHost
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

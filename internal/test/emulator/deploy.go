@@ -33,28 +33,66 @@ type Deployment struct {
 	StackName, StackID string
 	// Outputs by output key (the keys of `cdk deploy --outputs-file`).
 	Outputs map[string]string
+	// Region the stack was deployed in: its environment's, else the config's.
+	Region string
 	// Took is how long the deployment took (assets and stack).
 	Took time.Duration
+	// Removed are the resources the emulator lacks, taken out of the
+	// template (Unsupported), as "LogicalId (Type)".
+	Removed []string
+	// Dependencies are the stacks deployed first, as cdk deploy does.
+	Dependencies []*Deployment
 }
 
+// Unsupported are the resource types the emulator (ministack) does not
+// provide, which Deploy removes from a template before it deploys it, with
+// every DependsOn on them; a template that references them otherwise is an
+// error. Each is something nothing else in the stack reads:
+//
+//   - AWS::Cognito::ManagedLoginBranding, managed login's per-client style
+//     (ministack refuses the template: "Unrecognized resource types").
+var Unsupported = []string{"AWS::Cognito::ManagedLoginBranding"}
+
 // Deploy deploys the stack artifact stackName of the cloud assembly in dir (cdk.out)
-// with cfg's account as `cdk deploy` would:
+// with cfg's account as `cdk deploy` would, after the stacks it depends on
+// (a certificate stack), each in its own region:
 //
 //  1. the parts of `cdk bootstrap` a deployment reads: the assets bucket
 //     and the bootstrap version parameter the stack artifact names;
 //  2. every file asset of the stack's asset manifest to its destination
 //     (directories zipped, file modes kept, so bootstrap stays executable);
-//  3. the template, unchanged, through CloudFormation from its S3 asset
-//     (path-style URL), with the capabilities cdk passes and the stack's
-//     tags; an existing stack is updated.
+//  3. the template through CloudFormation from its S3 asset (path-style
+//     URL), with the capabilities cdk passes and the stack's tags; an
+//     existing stack is updated. The template is unchanged but for the
+//     Unsupported resources, listed in Deployment.Removed.
 //
-// It waits, at most timeout, for the stack to settle and returns its
-// outputs; a failure names every resource that failed and why.
+// It waits, at most timeout per stack, for the stack to settle and returns
+// its outputs; a failure names every resource that failed and why.
 func Deploy(ctx context.Context, cfg aws.Config, dir, stackName string, timeout time.Duration) (*Deployment, error) {
+	return deploy(ctx, cfg, dir, stackName, timeout, map[string]bool{})
+}
+
+func deploy(ctx context.Context, cfg aws.Config, dir, stackName string, timeout time.Duration, seen map[string]bool) (*Deployment, error) {
+	if seen[stackName] {
+		return nil, fmt.Errorf("emulator: stack %s depends on itself", stackName)
+	}
+	seen[stackName] = true
 	start := time.Now()
 	art, err := readAssembly(dir, stackName)
 	if err != nil {
 		return nil, err
+	}
+	var deps []*Deployment
+	for _, dep := range art.stackDependencies {
+		d, err := deploy(ctx, cfg, dir, dep, timeout, seen)
+		if err != nil {
+			return nil, fmt.Errorf("emulator: %s depends on %s: %w", stackName, dep, err)
+		}
+		deps = append(deps, d)
+	}
+	if art.region != "" {
+		cfg = cfg.Copy()
+		cfg.Region = art.region
 	}
 	vars := strings.NewReplacer("${AWS::AccountId}", Account, "${AWS::Region}", cfg.Region, "${AWS::Partition}", "aws")
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -70,6 +108,19 @@ func Deploy(ctx context.Context, cfg aws.Config, dir, stackName string, timeout 
 	if !ok {
 		return nil, fmt.Errorf("emulator: stack template URL %q is not s3://BUCKET/KEY", art.templateURL)
 	}
+	tpl, err := os.ReadFile(filepath.Join(dir, art.templateFile))
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	stripped, removed, err := removeUnsupported(tpl)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %s: %w", art.templateFile, err)
+	}
+	if len(removed) > 0 {
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(stripped)}); err != nil {
+			return nil, fmt.Errorf("emulator: template: %w", err)
+		}
+	}
 	// The path-style HTTPS form of the object, which cdk deploy passes too
 	// (the emulator reads the bucket and key from the path; the host is
 	// never resolved).
@@ -83,7 +134,59 @@ func Deploy(ctx context.Context, cfg aws.Config, dir, stackName string, timeout 
 	if err != nil {
 		return nil, err
 	}
-	return &Deployment{StackName: art.stackName, StackID: id, Outputs: outputs, Took: time.Since(start)}, nil
+	return &Deployment{StackName: art.stackName, StackID: id, Region: cfg.Region, Outputs: outputs, Took: time.Since(start), Removed: removed, Dependencies: deps}, nil
+}
+
+// removeUnsupported removes the Unsupported resources of the template
+// tpl and the DependsOn entries that name them; it returns the template
+// unchanged when there are none, and the removed "LogicalId (Type)".
+func removeUnsupported(tpl []byte) ([]byte, []string, error) {
+	var doc map[string]interface{}
+	if err := json.Unmarshal(tpl, &doc); err != nil {
+		return nil, nil, err
+	}
+	resources, _ := doc["Resources"].(map[string]interface{})
+	gone := map[string]bool{}
+	var removed []string
+	for _, id := range slices.Sorted(maps.Keys(resources)) {
+		r, _ := resources[id].(map[string]interface{})
+		if typ, _ := r["Type"].(string); slices.Contains(Unsupported, typ) {
+			gone[id] = true
+			removed = append(removed, id+" ("+typ+")")
+			delete(resources, id)
+		}
+	}
+	if len(gone) == 0 {
+		return tpl, nil, nil
+	}
+	for _, r := range resources {
+		r, _ := r.(map[string]interface{})
+		switch d := r["DependsOn"].(type) {
+		case string:
+			if gone[d] {
+				delete(r, "DependsOn")
+			}
+		case []interface{}:
+			kept := slices.DeleteFunc(d, func(v interface{}) bool { s, _ := v.(string); return gone[s] })
+			if len(kept) == 0 {
+				delete(r, "DependsOn")
+			} else {
+				r["DependsOn"] = kept
+			}
+		}
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	for id := range gone {
+		for _, ref := range []string{`{"Ref":"` + id + `"}`, `"Fn::GetAtt":["` + id + `"`, `${` + id + `}`, `${` + id + `.`} {
+			if bytes.Contains(out, []byte(ref)) {
+				return nil, nil, fmt.Errorf("%s, which the emulator lacks, is referenced (%s): the template cannot run there", id, ref)
+			}
+		}
+	}
+	return out, removed, nil
 }
 
 type asset struct {
@@ -96,11 +199,15 @@ type asset struct {
 
 type stackArtifact struct {
 	stackName    string // the CloudFormation stack name (may differ from the artifact id)
-	templateURL  string // s3:// URL of the template asset, with ${AWS::...} placeholders
-	ssmParameter string // the bootstrap version parameter
-	version      int    // the bootstrap version the stack requires
-	tags         map[string]string
-	assets       []asset
+	region       string // the environment's region; "" when region-agnostic
+	templateFile string // the template, relative to the assembly
+	// stackDependencies are the artifact ids of the stacks to deploy first.
+	stackDependencies []string
+	templateURL       string // s3:// URL of the template asset, with ${AWS::...} placeholders
+	ssmParameter      string // the bootstrap version parameter
+	version           int    // the bootstrap version the stack requires
+	tags              map[string]string
+	assets            []asset
 }
 
 // readAssembly reads what Deploy needs of the cloud assembly's manifest.json
@@ -110,6 +217,7 @@ func readAssembly(dir, stackName string) (*stackArtifact, error) {
 	var manifest struct {
 		Artifacts map[string]struct {
 			Type         string          `json:"type"`
+			Environment  string          `json:"environment"`
 			Properties   json.RawMessage `json:"properties"`
 			Dependencies []string        `json:"dependencies"`
 		} `json:"artifacts"`
@@ -132,6 +240,7 @@ func readAssembly(dir, stackName string) (*stackArtifact, error) {
 			RequiresBootstrapStackVersion     int               `json:"requiresBootstrapStackVersion"`
 			BootstrapStackVersionSsmParameter string            `json:"bootstrapStackVersionSsmParameter"`
 			Tags                              map[string]string `json:"tags"`
+			TemplateFile                      string            `json:"templateFile"`
 		}
 		if err := json.Unmarshal(a.Properties, &props); err != nil {
 			return nil, fmt.Errorf("emulator: manifest.json: %s: %w", id, err)
@@ -148,9 +257,18 @@ func readAssembly(dir, stackName string) (*stackArtifact, error) {
 			ssmParameter: props.BootstrapStackVersionSsmParameter,
 			version:      props.RequiresBootstrapStackVersion,
 			tags:         props.Tags,
+			templateFile: props.TemplateFile,
+		}
+		// aws://ACCOUNT/REGION, with unknown-region when region-agnostic
+		if i := strings.LastIndex(a.Environment, "/"); i >= 0 && a.Environment[i+1:] != "unknown-region" {
+			art.region = a.Environment[i+1:]
 		}
 		for _, dep := range a.Dependencies {
 			d, ok := manifest.Artifacts[dep]
+			if ok && d.Type == "aws:cloudformation:stack" {
+				art.stackDependencies = append(art.stackDependencies, dep)
+				continue
+			}
 			if !ok || d.Type != "cdk:asset-manifest" {
 				continue
 			}

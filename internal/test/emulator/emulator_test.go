@@ -40,10 +40,11 @@ func TestReadAssembly(t *testing.T) {
 	// GIVEN a cloud assembly shaped as cdk synth writes it (manifest.json, an asset manifest)
 	write("manifest.json", `{"version":"54.0.0","artifacts":{
 	  "app-dev.assets":{"type":"cdk:asset-manifest","properties":{"file":"app-dev.assets.json"}},
-	  "app-dev":{"type":"aws:cloudformation:stack","properties":{"templateFile":"app-dev.template.json",
+	  "app-dev":{"type":"aws:cloudformation:stack","environment":"aws://123456789012/eu-west-1","properties":{"templateFile":"app-dev.template.json",
 	    "stackTemplateAssetObjectUrl":"s3://cdk-hnb659fds-assets-${AWS::AccountId}-eu-west-1/abc.json",
 	    "requiresBootstrapStackVersion":6,"bootstrapStackVersionSsmParameter":"/cdk-bootstrap/hnb659fds/version",
-	    "tags":{"team":"id"}},"dependencies":["app-dev.assets"]},
+	    "tags":{"team":"id"}},"dependencies":["app-dev-certificates","app-dev.assets"]},
+	  "app-dev-certificates":{"type":"aws:cloudformation:stack","environment":"aws://unknown-account/unknown-region","properties":{"templateFile":"c.json","stackTemplateAssetObjectUrl":"s3://b/c.json"}},
 	  "Tree":{"type":"cdk:tree","properties":{"file":"tree.json"}}}}`)
 	write("app-dev.assets.json", `{"version":"54.0.0","files":{
 	  "abc":{"source":{"path":"app-dev.template.json","packaging":"file"},"destinations":{"d":{"bucketName":"cdk-hnb659fds-assets-${AWS::AccountId}-eu-west-1","objectKey":"abc.json"}}},
@@ -56,6 +57,14 @@ func TestReadAssembly(t *testing.T) {
 	if art.stackName != "app-dev" || art.version != 6 || art.ssmParameter != "/cdk-bootstrap/hnb659fds/version" || art.tags["team"] != "id" || len(art.assets) != 2 ||
 		art.assets[0].key != "abc.json" || art.assets[1].packaging != "zip" {
 		t.Errorf("readAssembly = %+v", art)
+	}
+	// AND its environment's region, its template file and the stacks to deploy first
+	if art.region != "eu-west-1" || art.templateFile != "app-dev.template.json" || len(art.stackDependencies) != 1 || art.stackDependencies[0] != "app-dev-certificates" {
+		t.Errorf("region %q, template %q, stack dependencies %v", art.region, art.templateFile, art.stackDependencies)
+	}
+	// AND a region-agnostic stack has no region (the emulator's is used)
+	if c, err := readAssembly(dir, "app-dev-certificates"); err != nil || c.region != "" {
+		t.Errorf("region-agnostic stack: %+v, %v", c, err)
 	}
 	// AND an unknown stack is an error naming the stacks there are
 	if _, err := readAssembly(dir, "app-prod"); err == nil || !strings.Contains(err.Error(), `no stack "app-prod"`) || !strings.Contains(err.Error(), "app-dev") {
@@ -106,5 +115,42 @@ func TestStopPIDLeavesOtherProcessesAlone(t *testing.T) {
 	}
 	if err := syscall.Kill(cmd.Process.Pid, 0); err != nil {
 		t.Errorf("StopPID ended a process that is not the emulator: %v", err)
+	}
+}
+
+func TestRemoveUnsupported(t *testing.T) {
+	// GIVEN a template with a managed login branding, which ministack lacks,
+	// and resources that depend on it or on what stays
+	tpl := []byte(`{"Resources":{
+	  "Pool":{"Type":"AWS::Cognito::UserPool"},
+	  "Brand":{"Type":"AWS::Cognito::ManagedLoginBranding","DependsOn":["Pool"],"Properties":{"UserPoolId":{"Ref":"Pool"}}},
+	  "After":{"Type":"AWS::SNS::Topic","DependsOn":["Brand","Pool"]},
+	  "AfterOne":{"Type":"AWS::SNS::Topic","DependsOn":"Brand"}}}`)
+	// WHEN it is prepared for the emulator
+	out, removed, err := removeUnsupported(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN the branding and the DependsOn entries naming it are gone, the rest kept
+	if len(removed) != 1 || removed[0] != "Brand (AWS::Cognito::ManagedLoginBranding)" {
+		t.Errorf("removed %v", removed)
+	}
+	for _, want := range []string{`"After":{"DependsOn":["Pool"]`, `"AfterOne":{"Type"`, `"Pool":{"Type":"AWS::Cognito::UserPool"}`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("template %s lacks %s", out, want)
+		}
+	}
+	if strings.Contains(string(out), "Brand") {
+		t.Errorf("template %s still names the branding", out)
+	}
+	// AND a template without them is passed on byte for byte
+	plain := []byte(`{"Resources": {"Pool": {"Type": "AWS::Cognito::UserPool"}}}`)
+	if out, removed, err := removeUnsupported(plain); err != nil || len(removed) != 0 || !bytes.Equal(out, plain) {
+		t.Errorf("plain template: %s, %v, %v", out, removed, err)
+	}
+	// AND a template that reads a removed resource cannot run: an error
+	reads := []byte(`{"Resources":{"Brand":{"Type":"AWS::Cognito::ManagedLoginBranding"},"T":{"Type":"AWS::SNS::Topic","Properties":{"DisplayName":{"Fn::GetAtt":["Brand","ManagedLoginBrandingId"]}}}}}`)
+	if _, _, err := removeUnsupported(reads); err == nil || !strings.Contains(err.Error(), "Brand, which the emulator lacks, is referenced") {
+		t.Errorf("referenced removal: %v", err)
 	}
 }

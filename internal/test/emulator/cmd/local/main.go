@@ -13,11 +13,14 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/internal/contract"
 	"github.com/authstack/authstack/internal/test/emulator"
 )
@@ -62,10 +65,26 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		// The one-time DNS step of custom domains (README), done for the
+		// development environment the local assembly is synthesized from.
+		dev := config.Reference()[0]
+		if dev.CustomDomains {
+			_, parent, _ := strings.Cut(dev.AuthDomainName, ".")
+			if _, err := emulator.ParentZone(ctx, em.Config(), dev.ParentHostedZoneName, parent); err != nil {
+				em.Stop()
+				return err
+			}
+		}
 		d, err := emulator.Deploy(ctx, em.Config(), *assembly, *stack, 3*time.Minute)
 		if err != nil {
 			em.Stop()
 			return err
+		}
+		for _, dep := range d.Dependencies {
+			fmt.Fprintf(stdout, "deployed %s in %s first\n", dep.StackName, dep.Region)
+		}
+		for _, r := range d.Removed {
+			fmt.Fprintf(stdout, "removed for the emulator, which lacks it: %s\n", r)
 		}
 		st := &emulator.State{Endpoint: em.Endpoint, Region: em.Region, PID: em.PID, Log: em.Log, Stack: d.StackName, Outputs: d.Outputs}
 		if err := emulator.WriteState(statePath, st); err != nil {
@@ -76,6 +95,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %-26s %s\n", "Emulator endpoint", em.Endpoint)
 		if api, err := emulator.InvokeURL(em.Endpoint, d.Outputs[contract.OutputAPIURL]); err == nil {
 			fmt.Fprintf(stdout, "  %-26s %s  (ApiUrl through the emulator; try %sguest)\n", "API", api, api)
+		} else if u, err := url.Parse(d.Outputs[contract.OutputAPIURL]); err == nil {
+			// A custom domain: the emulator routes it by Host.
+			fmt.Fprintf(stdout, "  %-26s %s with Host: %s  (try curl -H 'Host: %s' %s/guest)\n", "API", em.Endpoint, u.Host, u.Host, em.Endpoint)
 		}
 		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
 			fmt.Fprintf(stdout, "  %-26s %s\n", k, d.Outputs[k])
