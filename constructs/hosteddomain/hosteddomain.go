@@ -118,7 +118,6 @@ func NewHostedDomain(scope constructs.Construct, id *string, props *HostedDomain
 
 func (p *HostedDomainProps) validate() error {
 	if p == nil || p.UserPool == nil {
-		//lint:ignore ST1005 starts with the prop's Go name
 		return fmt.Errorf("UserPool is required")
 	}
 	if c := p.CustomDomain; c != nil {
