@@ -328,8 +328,9 @@ type HostedUI struct {
 	DomainPrefix string `yaml:"domainPrefix" json:"domainPrefix"`
 	// ManagedLoginVersion is 2 for managed login (the newer pages, styled
 	// per app client in the branding editor; authstack gives every app
-	// client Cognito's default style) or 1 for the classic hosted UI.
-	// Default: 2.
+	// client Cognito's default style) or 1 for the classic hosted UI, the
+	// only one of the LITE feature plan. Default: 0, which is 2, or 1 with
+	// featurePlan LITE.
 	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html
 	ManagedLoginVersion int `yaml:"managedLoginVersion" json:"managedLoginVersion"`
 }
@@ -402,7 +403,6 @@ func Base() Config {
 	return Config{
 		Region:            "eu-west-1",
 		CustomDomains:     true,
-		HostedUI:          HostedUI{ManagedLoginVersion: 2},
 		LogLevel:          "INFO",
 		PublishUserEvents: true,
 		LogRetentionDays:  90,
@@ -448,6 +448,18 @@ func (c Config) DomainPrefix() string {
 		return c.HostedUI.DomainPrefix
 	}
 	return c.AppName + "-" + c.Environment
+}
+
+// HostedUIVersion is HostedUI.ManagedLoginVersion, or its default: 2
+// (managed login), 1 (the classic hosted UI) with the LITE feature plan.
+func (c Config) HostedUIVersion() int {
+	switch {
+	case c.HostedUI.ManagedLoginVersion != 0:
+		return c.HostedUI.ManagedLoginVersion
+	case c.UserPool.FeaturePlan == "LITE":
+		return 1
+	}
+	return 2
 }
 
 // HostedZoneName is the name of the zone that receives the custom domains'

@@ -57,8 +57,12 @@ func TestReferenceReproducesTheReferenceParameterFiles(t *testing.T) {
 			{"parentHostedZoneName", c.ParentHostedZoneName, p["pParentHostedZoneName"]},
 			{"authDomainName", c.AuthDomainName, p["pAuthDomainName"]},
 			{"apiDomainName", c.APIDomainName, p["pApiDomainName"]},
-			{"android callback", client("android").CallbackURLs[0], p["pAndroidAppClientCallbackURL"]},
-			{"android logout", client("android").LogoutURLs[0], p["pAndroidAppClientLogoutURL"]},
+			// The reference's Android URLs are on its hosted UI domain, where
+			// Cognito answers every path once the domain is live (an app link
+			// there cannot be verified: Cognito serves no assetlinks.json), so
+			// authstack moves them to the web domain, same paths under /auth/android.
+			{"android callback", client("android").CallbackURLs[0], onWebDomain(p["pAndroidAppClientCallbackURL"], p["pAuthDomainName"], "/auth/android/callback")},
+			{"android logout", client("android").LogoutURLs[0], onWebDomain(p["pAndroidAppClientLogoutURL"], p["pAuthDomainName"], "/auth/android/logout")},
 			{"ios callback", client("ios").CallbackURLs[0], p["pIosAppClientCallbackURL"]},
 			{"ios logout", client("ios").LogoutURLs[0], p["pIosAppClientLogoutURL"]},
 			{"logLevel", c.LogLevel, p["pLogLevel"]},
@@ -283,10 +287,13 @@ func TestValidateRejectsBadValues(t *testing.T) {
 		// Managed login's endpoints: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html
 		{"callback to managed login", func(c *Config) {
 			c.AppClients[2].CallbackURLs = []string{"https://auth.dev.website-test.info/oauth2/authorize?x=1"}
-		}, `appClients[2].callbackUrls[0]: "https://auth.dev.website-test.info/oauth2/authorize?x=1" points at managed login's own /oauth2 endpoint`},
+		}, `appClients[2].callbackUrls[0]: "https://auth.dev.website-test.info/oauth2/authorize?x=1" is on authDomainName, where Cognito answers every path`},
+		{"callback to the reference's Android path on the auth domain", func(c *Config) {
+			c.AppClients[0].CallbackURLs = []string{"https://auth.dev.website-test.info/auth/callback"}
+		}, `appClients[0].callbackUrls[0]: "https://auth.dev.website-test.info/auth/callback" is on authDomainName, where Cognito answers every path: the authorization code would never reach your app`},
 		{"logout to managed login in another case", func(c *Config) {
 			c.AppClients[2].LogoutURLs = []string{"https://AUTH.dev.website-test.info/Logout"}
-		}, `appClients[2].logoutUrls[0]: "https://AUTH.dev.website-test.info/Logout" points at managed login's own /logout endpoint`},
+		}, `appClients[2].logoutUrls[0]: "https://AUTH.dev.website-test.info/Logout" is on authDomainName, where Cognito answers every path; a logout URL there can only be its sign-in page`},
 		{"callback to a missing API route", func(c *Config) {
 			c.AppClients[2].CallbackURLs = []string{"https://api.dev.website-test.info/callback"}
 		}, `"https://api.dev.website-test.info/callback" is on apiDomainName, but the API has no GET route for /callback`},
@@ -432,3 +439,13 @@ func boolString(b bool) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// onWebDomain is the reference URL u, on authDomain, moved to the web
+// domain (www. instead of the auth label) with path.
+func onWebDomain(u, authDomain, path string) string {
+	_, parent, _ := strings.Cut(authDomain, ".")
+	if !strings.HasPrefix(u, "https://"+authDomain+"/") {
+		return "unexpected reference URL " + u
+	}
+	return "https://www." + parent + path
+}

@@ -17,14 +17,6 @@ var (
 	hostedZoneID = regexp.MustCompile(`^[A-Z0-9]{1,32}$`)
 )
 
-// managedLoginPaths are the paths managed login and the OAuth2 server serve
-// on the hosted UI's domain: a redirect to one of them goes back to Cognito.
-// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html
-var managedLoginPaths = []string{
-	"/oauth2", "/saml2", "/login", "/logout", "/signup", "/confirmuser", "/confirm", "/resendcode",
-	"/forgotpassword", "/confirmforgotpassword", "/mfa", "/passkeys", "/error",
-}
-
 // validateDomains checks the custom-domain fields: names, the zone, the
 // certificates.
 func (c Config) validateDomains(v *collector) {
@@ -86,6 +78,9 @@ func (c Config) validateDomains(v *collector) {
 		switch {
 		case d.name == zone && !existing:
 			v.add(d.field, "%q is the parent zone itself; authstack creates a zone for it, delegated from %s, so it must be a name inside it (auth.%s)", d.name, zoneField, zone)
+		case d.name == zone && d.field == "authDomainName":
+			// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-add-custom-domain.html
+			v.add(d.field, "%q is the apex of %s; Cognito creates a custom domain only when its parent domain has an A record, and the parent of an apex is outside your zone: use a name inside it (auth.%s)", d.name, zoneField, zone)
 		default:
 			if err := validate.InZone(d.name, zone); err != nil {
 				v.add(d.field, "%v (%s)", err, zoneField)
@@ -125,7 +120,7 @@ func (c Config) checkCertificate(v *collector, field, arn, region, why string) {
 // redirectIntoDomains checks a callback or logout URL (already a valid
 // redirect URL) that points inside the custom domains: what answers there
 // is authstack's, so the URL must be something that answers.
-func (c Config) redirectIntoDomains(raw string) error {
+func (c Config) redirectIntoDomains(raw string, logout bool) error {
 	if !c.CustomDomains {
 		return nil
 	}
@@ -139,16 +134,18 @@ func (c Config) redirectIntoDomains(raw string) error {
 		path = "/"
 	}
 	switch {
+	case host == c.AuthDomainName && u.Port() != "" && u.Port() != "443":
+		return fmt.Errorf("%q uses port %s; the hosted UI's domain answers on 443 only", raw, u.Port())
+	case host == c.AuthDomainName && logout && strings.EqualFold(path, "/login"):
+		// Back to managed login's sign-in page after signing out.
 	case host == c.AuthDomainName:
-		lower := strings.ToLower(path)
-		for _, p := range managedLoginPaths {
-			if lower == p || strings.HasPrefix(lower, p+"/") {
-				return fmt.Errorf("%q points at managed login's own %s endpoint on authDomainName; a redirect there goes back to Cognito instead of to your app", raw, p)
-			}
+		// Cognito serves every path of the domain (its pages, its endpoints,
+		// its error page): nothing there reaches your app.
+		// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html
+		if logout {
+			return fmt.Errorf("%q is on authDomainName, where Cognito answers every path; a logout URL there can only be its sign-in page (https://%s/login?...), else use your app's own domain", raw, c.AuthDomainName)
 		}
-		if u.Port() != "" && u.Port() != "443" {
-			return fmt.Errorf("%q uses port %s; the hosted UI's domain answers on 443 only", raw, u.Port())
-		}
+		return fmt.Errorf("%q is on authDomainName, where Cognito answers every path: the authorization code would never reach your app; use your app's own domain or a native scheme (app://...)", raw)
 	case host == c.APIDomainName:
 		if !rules.Routable(c.APIRules(), "GET", path) {
 			return fmt.Errorf("%q is on apiDomainName, but the API has no GET route for %s (see api.rules); the redirect would end in an API Gateway error", raw, path)

@@ -49,14 +49,12 @@ func TestCustomDomainModes(t *testing.T) {
 	}
 }
 
-// What may point inside the custom domains: a path of your app on the
-// hosted UI's domain that it intercepts (the reference's Android app link),
-// a GET route of the API, any name of an existing zone.
+// What may point inside the custom domains: a GET route of the API, any
+// name of an existing zone, and as a logout URL managed login's sign-in
+// page (sign in again after signing out).
 func TestRedirectsIntoTheDomainsThatAnswer(t *testing.T) {
 	c := Reference()[0]
 	for _, u := range []string{
-		"https://auth.dev.website-test.info/auth/callback", // the reference's own
-		"https://auth.dev.website-test.info/loginx",        // not managed login's /login
 		"https://api.dev.website-test.info/users/me",
 	} {
 		c.AppClients[2].CallbackURLs = []string{u}
@@ -64,6 +62,15 @@ func TestRedirectsIntoTheDomainsThatAnswer(t *testing.T) {
 			t.Errorf("%s: Validate() = %v; want nil", u, err)
 		}
 	}
+	c.AppClients[2].LogoutURLs = []string{"https://auth.dev.website-test.info/login?client_id=x&response_type=code&redirect_uri=https://www.dev.website-test.info/auth/callback"}
+	if err := c.Validate(); err != nil {
+		t.Errorf("logout to the sign-in page: Validate() = %v; want nil", err)
+	}
+	c.AppClients[2].CallbackURLs = []string{"https://auth.dev.website-test.info/login"}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "callbackUrls[0]") {
+		t.Errorf("callback to the sign-in page: Validate() = %v; want an error (only a logout URL may go there)", err)
+	}
+	c = Reference()[0]
 	c.Domains.HostedZoneID = "Z0123456789ABC"
 	c.AppClients[2].CallbackURLs = []string{"https://www.auth.dev.website-test.info/cb"}
 	if err := c.Validate(); err != nil {
@@ -75,5 +82,25 @@ func TestRedirectsIntoTheDomainsThatAnswer(t *testing.T) {
 	c.AppClients[2].CallbackURLs = []string{"https://auth.dev.website-test.info/oauth2/authorize"}
 	if err := c.Validate(); err != nil {
 		t.Errorf("prefix mode: Validate() = %v; want nil", err)
+	}
+}
+
+func TestHostedUIAtTheZoneApexIsRefused(t *testing.T) {
+	// GIVEN an existing zone example.com and the hosted UI at its apex
+	c := Reference()[0]
+	c.Domains = Domains{HostedZoneID: "Z0123456789ABC", HostedZoneName: "website-test.info"}
+	c.AuthDomainName = "website-test.info"
+	c.AppClients[0].CallbackURLs = []string{"app://cb"}
+	c.AppClients[0].LogoutURLs = nil
+	// THEN validation says why (the deployment would fail at Cognito's precondition)
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), `authDomainName: "website-test.info" is the apex of domains.hostedZoneName`) {
+		t.Errorf("Validate() = %v", err)
+	}
+	// AND the API may be at the apex of an existing zone
+	c.AuthDomainName, c.APIDomainName = "auth.website-test.info", "website-test.info"
+	c.ResourceServer.Identifier = "https://website-test.info"
+	if err := c.Validate(); err != nil && strings.Contains(err.Error(), "apiDomainName") {
+		t.Errorf("API at the apex: Validate() = %v", err)
 	}
 }

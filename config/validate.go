@@ -88,8 +88,12 @@ func (c Config) Validate() error {
 	} else if !c.CustomDomains {
 		v.check("hostedUi.domainPrefix", validate.CognitoDomainPrefix(c.DomainPrefix()))
 	}
-	if m := c.HostedUI.ManagedLoginVersion; m != 1 && m != 2 {
+	switch m := c.HostedUI.ManagedLoginVersion; {
+	case m != 0 && m != 1 && m != 2:
 		v.add("hostedUi.managedLoginVersion", "%d must be 2 (managed login) or 1 (the classic hosted UI)", m)
+	case m == 2 && c.UserPool.FeaturePlan == "LITE":
+		// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html
+		v.add("hostedUi.managedLoginVersion", "2 (managed login) needs the ESSENTIALS or PLUS feature plan; with userPool.featurePlan LITE the classic hosted UI (1) is the only one")
 	}
 	c.validateClients(v)
 	c.validateResourceServer(v)
@@ -225,9 +229,10 @@ func (c Config) validateClients(v *collector) {
 			v.add(f+".callbackUrls", "at least one callback URL is required")
 		}
 		for _, list := range []struct {
-			field string
-			urls  []string
-		}{{"callbackUrls", ac.CallbackURLs}, {"logoutUrls", ac.LogoutURLs}} {
+			field  string
+			urls   []string
+			logout bool
+		}{{"callbackUrls", ac.CallbackURLs, false}, {"logoutUrls", ac.LogoutURLs, true}} {
 			if len(list.urls) > validate.MaxRedirectURLs {
 				v.add(f+"."+list.field, "%d URLs; Cognito allows at most %d", len(list.urls), validate.MaxRedirectURLs)
 			}
@@ -236,7 +241,7 @@ func (c Config) validateClients(v *collector) {
 				if err := validate.RedirectURL(u); err != nil {
 					v.check(field, err)
 				} else {
-					v.check(field, c.redirectIntoDomains(u))
+					v.check(field, c.redirectIntoDomains(u, list.logout))
 				}
 			}
 		}

@@ -26,7 +26,10 @@ import (
 	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	kms "github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	route53 "github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -34,19 +37,22 @@ import (
 	"github.com/authstack/authstack/internal/cdk/cdkutil"
 	"github.com/authstack/authstack/internal/cdk/module"
 	"github.com/authstack/authstack/internal/cdk/nag"
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // Resource types (the ResourceType CloudFormation sends the provider).
 const (
-	TypeParentARecord        = "Custom::AuthstackParentARecord"
-	TypeUserPoolDomainActive = "Custom::AuthstackUserPoolDomainActive"
-	TypeCrossRegionParameter = "Custom::AuthstackCrossRegionParameter"
+	TypeParentARecord        = contract.CustomResourceParentARecord
+	TypeUserPoolDomainActive = contract.CustomResourceUserPoolDomainActive
+	TypeCrossRegionParameter = contract.CustomResourceCrossRegionParameter
+	TypeValidationRecords    = contract.CustomResourceValidationRecords
 )
 
-// ProviderTimeout is the provider function's timeout, Lambda's longest:
-// handlers stop 20 seconds before it and answer FAILED with the reason.
+// ProviderTimeoutMinutes is the provider function's timeout, Lambda's
+// longest: handlers stop 20 seconds before it and answer FAILED with the
+// reason.
 // Source: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-var ProviderTimeout = awscdk.Duration_Minutes(jsii.Number(15))
+const ProviderTimeoutMinutes = contract.CustomResourceTimeoutMinutes
 
 // providerID is the provider's construct id, directly under its stack.
 const providerID = "AuthstackCustomResourceProvider"
@@ -63,6 +69,12 @@ type ProviderProps struct {
 	// Tracing is the provider function's AWS X-Ray tracing.
 	// Default: lambda.Tracing_DISABLED.
 	Tracing lambda.Tracing
+	// LogKey encrypts the provider's log group. Default: a new key (gofunction's).
+	LogKey kms.IKey
+	// LogRetention of the provider's log group. Default: gofunction's (three months).
+	LogRetention logs.RetentionDays
+	// LogLevel is the provider's application log level. Default: INFO.
+	LogLevel lambda.ApplicationLogLevel
 }
 
 // NewProvider creates the provider of scope's stack with props; call it
@@ -86,9 +98,12 @@ func NewProvider(scope constructs.Construct, props *ProviderProps) *Provider {
 		Entry: jsii.String(module.Function("customresources")), ModuleDir: jsii.String(root),
 		FunctionOptions: lambda.FunctionOptions{
 			Description: jsii.String("authstack's CloudFormation custom resources (custom domain checks, cross-region parameters)"),
-			Timeout:     ProviderTimeout,
+			Timeout:     awscdk.Duration_Minutes(jsii.Number(ProviderTimeoutMinutes)),
 			Tracing:     props.Tracing,
+			// The JSON log format the level needs is gofunction's default.
+			ApplicationLogLevelV2: props.LogLevel,
 		},
+		LogKey: props.LogKey, LogRetention: props.LogRetention,
 	})
 	return p
 }
@@ -251,4 +266,29 @@ func alphanumeric(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// ValidationRecordsProps configures NewValidationRecords.
+type ValidationRecordsProps struct {
+	// Zone whose ACM validation records to remove when it is deleted. Required.
+	Zone route53.IHostedZone
+}
+
+// NewValidationRecords lets the zone be deleted: on delete (before the
+// zone's, which it follows) it removes the DNS validation records
+// (_TOKEN.NAME CNAMEs) that certificates validated in the zone leave
+// behind, and nothing else. Without it a rollback or a stack deletion stops
+// at DELETE_FAILED on a zone that is not empty. Make the certificates
+// validated in Zone depend on it.
+// Source: https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+func NewValidationRecords(scope constructs.Construct, id *string, props *ValidationRecordsProps) awscdk.CustomResource {
+	if props == nil || props.Zone == nil {
+		panic(fmt.Errorf("customresources %s: Zone is required", *id))
+	}
+	r := newResource(scope, id, TypeValidationRecords, map[string]interface{}{"ZoneId": props.Zone.HostedZoneId()})
+	// Its ZoneId Ref orders it after the zone: deleted before it.
+	// The zone's ARN in the stack's partition (HostedZoneArn writes arn:aws).
+	arn := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":route53:::hostedzone/"), props.Zone.HostedZoneId()})
+	ProviderOf(scope).grant("ValidationRecords"+alphanumeric(*id), []string{"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"}, arn)
+	return r
 }

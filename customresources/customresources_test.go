@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	route53 "github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/customresources"
@@ -106,5 +107,30 @@ func TestRequiredProps(t *testing.T) {
 	}
 	if len(*stack.Node().Children()) != 0 {
 		t.Errorf("%d constructs added despite the errors", len(*stack.Node().Children()))
+	}
+}
+
+func TestValidationRecordsMayWriteOnlyTheirZone(t *testing.T) {
+	// GIVEN a zone WHEN its validation records are to be removed on delete
+	stack := cdktest.NewStack(t)
+	zone := route53.NewPublicHostedZone(stack, jsii.String("Zone"), &route53.PublicHostedZoneProps{ZoneName: jsii.String("auth.example.com")})
+	customresources.NewValidationRecords(stack, jsii.String("ZoneValidation"), &customresources.ValidationRecordsProps{Zone: zone})
+	tpl := assertions.Template_FromStack(stack, nil)
+	zoneID := *stack.GetLogicalId(zone.Node().DefaultChild().(awscdk.CfnElement))
+	// THEN the resource names the zone by Ref, which makes CloudFormation
+	// delete it before the zone
+	if err := cdktest.Has(tpl, customresources.TypeValidationRecords, map[string]interface{}{"ZoneId": map[string]interface{}{"Ref": zoneID}}); err != nil {
+		t.Error(err)
+	}
+	// AND the provider may list and change records of that zone only
+	b, _ := json.Marshal(tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil))
+	want := `"Action":["route53:ChangeResourceRecordSets","route53:ListResourceRecordSets"],"Effect":"Allow","Resource":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":route53:::hostedzone/",{"Ref":"` + zoneID + `"}]]}`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("policy %s lacks %s", b, want)
+	}
+	if msg := cdktest.Panics(func() {
+		customresources.NewValidationRecords(stack, jsii.String("X"), &customresources.ValidationRecordsProps{})
+	}); !strings.Contains(msg, "customresources X: Zone is required") {
+		t.Errorf("no zone: panic = %q", msg)
 	}
 }

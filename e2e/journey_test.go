@@ -138,10 +138,10 @@ func TestJourney(t *testing.T) {
 			_, err := emulator.ParentZone(ctx, j.cfg, dev.ParentHostedZoneName, "")
 			return err
 		})
-		j.step("deploy: Cognito's precondition is checked first, the stack fails at once with what to create", func() error {
+		j.step("deploy: Cognito's precondition is checked first (before any certificate), failing at once with what to create", func() error {
 			_, err := emulator.Deploy(ctx, j.cfg, assembly, stackName, 2*time.Minute)
 			want := "needs an A record for its parent domain " + parent
-			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "HostedDomainParentARecord") {
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "CREATE_FAILED ParentARecord (Custom::AuthstackParentARecord)") {
 				return fmt.Errorf("deploy = %v; want the parent A record check to fail with %q", err, want)
 			}
 			return nil

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -116,17 +118,23 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		}
 	}
 
+	// One key for every log group of the stack (functions and API access logs).
+	logKey := kmskey.NewForLogs(s, "LogKey", "the log groups of "+cfg.StackName())
 	if cfg.CustomDomains {
-		if cfg.Tracing {
-			customresources.NewProvider(s, &customresources.ProviderProps{Tracing: lambda.Tracing_ACTIVE})
+		pp := &customresources.ProviderProps{
+			LogKey: logKey, LogRetention: retention(cfg.LogRetentionDays), LogLevel: lambda.ApplicationLogLevel(cfg.LogLevel),
 		}
+		if cfg.Tracing {
+			pp.Tracing = lambda.Tracing_ACTIVE
+		}
+		customresources.NewProvider(s, pp)
 		s.Domains = s.addDomains(cfg, s.CertificateStack)
 	}
 	s.UserEvents = userevents.NewUserEvents(s, jsii.String("UserEvents"), nil)
 	s.UserPool = userpool.NewUserPool(s, jsii.String("UserPool"), userPoolProps(cfg))
 	pool := s.UserPool.Pool
 	hd := &hosteddomain.HostedDomainProps{UserPool: pool, ManagedLoginVersion: cognito.ManagedLoginVersion_NEWER_MANAGED_LOGIN}
-	if cfg.HostedUI.ManagedLoginVersion == 1 {
+	if cfg.HostedUIVersion() == 1 {
 		hd.ManagedLoginVersion = cognito.ManagedLoginVersion_CLASSIC_HOSTED_UI
 	}
 	if d := s.Domains; d != nil {
@@ -137,6 +145,15 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		hd.DomainPrefix = jsii.String(cfg.DomainPrefix())
 	}
 	s.HostedDomain = hosteddomain.NewHostedDomain(s, jsii.String("HostedDomain"), hd)
+	if d := s.Domains; d != nil {
+		// The certificates of this stack are requested after Cognito's
+		// precondition is checked: a missing A record fails at once.
+		for _, c := range []acm.ICertificate{d.HostedUICertificate, d.APICertificate} {
+			if cert, ok := c.(acm.Certificate); ok && strings.HasPrefix(*cert.Node().Path(), *s.Node().Path()+"/") {
+				cert.Node().AddDependency(s.HostedDomain.ParentARecord)
+			}
+		}
+	}
 	clients := make([]cognito.IUserPoolClient, 0, len(cfg.AppClients))
 	for _, ac := range cfg.AppClients {
 		c := appclient.NewAppClient(s, jsii.String(pascal(ac.Name)+"Client"), &appclient.AppClientProps{
@@ -181,8 +198,6 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	s.Groups = groups.NewGroups(s, jsii.String("Groups"), &groups.GroupsProps{
 		UserPool: pool, Groups: specs, RolePrincipal: s.IdentityPool.AuthenticatedPrincipal(),
 	})
-	// One key for every log group of the stack (functions and API access logs).
-	logKey := kmskey.NewForLogs(s, "LogKey", "the log groups of "+cfg.StackName())
 	tp := triggersProps(s, cfg, props)
 	tp.LogKey = logKey
 	s.Triggers = triggers.NewTriggers(s, jsii.String("Triggers"), tp)
@@ -344,8 +359,7 @@ func userPoolProps(cfg config.Config) *userpool.UserPoolProps {
 		custom[a.Name] = cognito.NewStringAttribute(sp)
 	}
 	props := &userpool.UserPoolProps{
-		UserPoolName: jsii.String(cfg.StackName()),
-		// With a custom domain Cognito would otherwise move the passkey relying party to it.
+		UserPoolName:          jsii.String(cfg.StackName()),
 		PasskeyRelyingPartyId: relyingParty(cfg),
 		FeaturePlan:           cognito.FeaturePlan(up.FeaturePlan),
 		Mfa:                   cognito.Mfa(up.MFA),
@@ -377,8 +391,12 @@ func userPoolProps(cfg config.Config) *userpool.UserPoolProps {
 }
 
 // relyingParty is the custom domain of the hosted UI, or nil.
+// relyingParty is the passkeys' relying party: the custom domain users
+// sign in on, set explicitly so it never moves with the pool's domains
+// (passkeys are bound to it: renaming authDomainName invalidates every
+// registered passkey). Passkeys need ESSENTIALS or PLUS.
 func relyingParty(cfg config.Config) *string {
-	if !cfg.CustomDomains {
+	if !cfg.CustomDomains || cfg.UserPool.FeaturePlan == "LITE" {
 		return nil
 	}
 	return jsii.String(cfg.AuthDomainName)

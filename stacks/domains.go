@@ -3,6 +3,7 @@ package stacks
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	route53 "github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	ssm "github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -60,11 +61,19 @@ func newCertificateStack(scope constructs.Construct, authID, authName string, ac
 		StackName:   jsii.String(authName + "-certificates"),
 		Description: jsii.String("authstack: the us-east-1 certificate of the hosted UI of " + authName),
 	})
-	zone, delegation := hostedUIZone(c, cfg)
+	pp := &customresources.ProviderProps{LogRetention: retention(cfg.LogRetentionDays), LogLevel: lambda.ApplicationLogLevel(cfg.LogLevel)}
+	if cfg.Tracing {
+		pp.Tracing = lambda.Tracing_ACTIVE
+	}
+	customresources.NewProvider(c, pp)
+	zone, after := hostedUIZone(c, cfg)
 	if z, ok := zone.(route53.PublicHostedZone); ok {
 		c.Zone = z
 	}
-	c.Certificate = dnsCertificate(c, "HostedUiCertificate", cfg.AuthDomainName, zone, delegation)
+	// Cognito's precondition, checked before the certificate is requested:
+	// a missing A record fails here, at once, with what to create.
+	after = append(after, customresources.NewParentARecord(c, jsii.String("ParentARecord"), &customresources.ParentARecordProps{Domain: jsii.String(cfg.AuthDomainName)}))
+	c.Certificate = dnsCertificate(c, "HostedUiCertificate", cfg.AuthDomainName, zone, after)
 	ssm.NewStringParameter(c, jsii.String("CertificateArnParameter"), &ssm.StringParameterProps{
 		ParameterName: jsii.String(certificateParameter(authName)), StringValue: c.Certificate.CertificateArn(),
 		Description: jsii.String("The hosted UI certificate of " + authName + ", read by that stack"),
@@ -80,7 +89,7 @@ func newCertificateStack(scope constructs.Construct, authID, authName string, ac
 // certificate stack cert (nil when there is none) holds.
 func (s *AuthStack) addDomains(cfg config.Config, cert *CertificateStack) *Domains {
 	d := &Domains{}
-	var apiDelegation constructs.IConstruct
+	var apiDelegation []constructs.IConstruct
 	if cfg.Domains.HostedZoneID != "" {
 		zone := route53.HostedZone_FromHostedZoneAttributes(s, jsii.String("HostedZone"), &route53.HostedZoneAttributes{
 			HostedZoneId: jsii.String(cfg.Domains.HostedZoneID), ZoneName: jsii.String(cfg.HostedZoneName()),
@@ -94,7 +103,7 @@ func (s *AuthStack) addDomains(cfg config.Config, cert *CertificateStack) *Domai
 	case cert != nil:
 		read := func(id, parameter string) *string {
 			return customresources.NewCrossRegionParameter(s, jsii.String(id), &customresources.CrossRegionParameterProps{
-				Region: jsii.String(config.CertificateRegion), Name: jsii.String(parameter), Refresh: jsii.String(cfg.AuthDomainName),
+				Region: jsii.String(config.CertificateRegion), Name: jsii.String(parameter), Refresh: jsii.String(certificateDefinition(cfg)),
 			}).GetAttString(jsii.String("Value"))
 		}
 		d.HostedUICertificate = acm.Certificate_FromCertificateArn(s, jsii.String("HostedUiCertificate"), read("HostedUiCertificateArn", certificateParameter(name)))
@@ -105,7 +114,7 @@ func (s *AuthStack) addDomains(cfg config.Config, cert *CertificateStack) *Domai
 		}
 		s.AddStackDependency(cert.Stack, jsii.String("the hosted UI's us-east-1 certificate and zone"))
 	default:
-		var delegation constructs.IConstruct
+		var delegation []constructs.IConstruct
 		if d.AuthZone == nil {
 			d.AuthZone, delegation = hostedUIZone(s, cfg)
 		}
@@ -125,7 +134,7 @@ func (s *AuthStack) addDomains(cfg config.Config, cert *CertificateStack) *Domai
 
 // hostedUIZone is the zone of AuthDomainName: the existing one, or a new
 // one delegated from the parent (then also its delegation record).
-func hostedUIZone(scope constructs.Construct, cfg config.Config) (route53.IHostedZone, constructs.IConstruct) {
+func hostedUIZone(scope constructs.Construct, cfg config.Config) (route53.IHostedZone, []constructs.IConstruct) {
 	if cfg.Domains.HostedZoneID != "" {
 		return route53.HostedZone_FromHostedZoneAttributes(scope, jsii.String("HostedZone"), &route53.HostedZoneAttributes{
 			HostedZoneId: jsii.String(cfg.Domains.HostedZoneID), ZoneName: jsii.String(cfg.HostedZoneName()),
@@ -139,7 +148,13 @@ func hostedUIZone(scope constructs.Construct, cfg config.Config) (route53.IHoste
 // The zone's CAA record lets only Amazon's CA issue for it: its names are
 // served with ACM certificates only.
 // Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-routing-traffic-for-subdomains.html
-func delegatedZone(scope constructs.Construct, id, name, parent string) (route53.PublicHostedZone, constructs.IConstruct) {
+//
+// The certificates validated in the zone must come after what is returned:
+// the delegation (ACM validates through public DNS) and the removal of ACM's
+// validation records, which CloudFormation leaves in the zone, on delete
+// (without it the zone cannot be deleted: a rollback or `cdk destroy`
+// would stop at DELETE_FAILED).
+func delegatedZone(scope constructs.Construct, id, name, parent string) (route53.PublicHostedZone, []constructs.IConstruct) {
 	zone := route53.NewPublicHostedZone(scope, jsii.String(id), &route53.PublicHostedZoneProps{
 		ZoneName: jsii.String(name), CaaAmazon: jsii.Bool(true),
 		Comment: jsii.String("authstack: " + name + ", delegated from " + parent),
@@ -149,19 +164,31 @@ func delegatedZone(scope constructs.Construct, id, name, parent string) (route53
 		// Two days, Route 53's own TTL for a zone's NS record.
 		Ttl: jsii.String("172800"), ResourceRecords: zone.HostedZoneNameServers(),
 	})
-	return zone, delegation
+	cleanup := customresources.NewValidationRecords(scope, jsii.String(id+"ValidationRecords"), &customresources.ValidationRecordsProps{Zone: zone})
+	return zone, []constructs.IConstruct{delegation, cleanup}
 }
 
-// dnsCertificate creates a certificate for name, validated by DNS in zone;
-// after the zone's delegation (when authstack creates it), since ACM
-// validates through public DNS.
-func dnsCertificate(scope constructs.Construct, id, name string, zone route53.IHostedZone, delegation constructs.IConstruct) acm.Certificate {
+// dnsCertificate creates a certificate for name, validated by DNS in zone,
+// after after (what delegatedZone returns when authstack creates the zone).
+func dnsCertificate(scope constructs.Construct, id, name string, zone route53.IHostedZone, after []constructs.IConstruct) acm.Certificate {
 	c := acm.NewCertificate(scope, jsii.String(id), &acm.CertificateProps{
 		DomainName: jsii.String(name), Validation: acm.CertificateValidation_FromDns(zone),
 		CertificateName: jsii.String(name),
 	})
-	if delegation != nil {
-		c.Node().AddDependency(delegation)
+	for _, a := range after {
+		c.Node().AddDependency(a)
 	}
 	return c
+}
+
+// certificateDefinition is what the certificate stack's certificate and
+// zone are made of: when it changes, they may be new, and the auth stack
+// reads their ids again (CloudFormation updates a custom resource only when
+// its properties change).
+func certificateDefinition(cfg config.Config) string {
+	zone := "zone " + cfg.AuthDomainName + " delegated from " + cfg.ParentHostedZoneName
+	if cfg.Domains.HostedZoneID != "" {
+		zone = "zone " + cfg.Domains.HostedZoneID + " (" + cfg.HostedZoneName() + ")"
+	}
+	return "certificate for " + cfg.AuthDomainName + ", validated by DNS in " + zone
 }

@@ -57,10 +57,15 @@ func TestCreatedZonesAndTheCertificateStack(t *testing.T) {
 			t.Errorf("certificate stack %s: %v", ch.typ, err)
 		}
 	}
-	// AND the certificate is requested only after the delegation (ACM validates through public DNS)
-	if !strings.Contains(templateJSON(ct), `"DependsOn":["AuthZoneDelegation"]`) {
-		t.Error("hosted UI certificate does not depend on the delegation")
+	// AND the certificate is requested only after the delegation (ACM
+	// validates through public DNS) and Cognito's parent A record check,
+	// and deleted before ACM's validation records are removed from the zone
+	// (which the zone's deletion needs)
+	if !strings.Contains(templateJSON(ct), `"DependsOn":["AuthZoneDelegation","AuthZoneValidationRecords","ParentARecord"]`) {
+		t.Error("hosted UI certificate does not depend on the delegation, the validation records' removal and the parent A record check")
 	}
+	ct.ResourcePropertiesCountIs(jsii.String(customresources.TypeParentARecord), map[string]interface{}{"Domain": c.AuthDomainName}, jsii.Number(1))
+	ct.ResourcePropertiesCountIs(jsii.String("AWS::Logs::LogGroup"), map[string]interface{}{"RetentionInDays": c.LogRetentionDays}, jsii.Number(1))
 	// AND the auth stack deploys after it and reads both parameters from us-east-1
 	deps := s.Dependencies()
 	if len(*deps) != 1 || *(*deps)[0].StackName() != *cs.StackName() {
@@ -84,6 +89,18 @@ func TestCreatedZonesAndTheCertificateStack(t *testing.T) {
 	} {
 		if err := cdktest.Has(at, ch.typ, ch.props); err != nil {
 			t.Errorf("auth stack %s: %v", ch.typ, err)
+		}
+	}
+	// AND the API's certificate too waits for the parent A record check and the zone's cleanup
+	res := (*at.ToJSON())["Resources"].(map[string]interface{})
+	for id, r := range res {
+		r := r.(map[string]interface{})
+		if r["Type"] != "AWS::CertificateManager::Certificate" {
+			continue
+		}
+		deps, _ := json.Marshal(r["DependsOn"])
+		if !strings.Contains(string(deps), "HostedDomainParentARecord") || !strings.Contains(string(deps), "ApiZoneValidationRecords") {
+			t.Errorf("%s DependsOn %s", id, deps)
 		}
 	}
 	// AND its outputs name the custom domains
@@ -154,5 +171,25 @@ func TestPrefixDomainWithoutCustomDomains(t *testing.T) {
 	out, _ := json.Marshal(tpl.FindOutputs(jsii.String("*"), nil))
 	if !strings.Contains(string(out), ".amazoncognito.com") || !strings.Contains(string(out), "execute-api") {
 		t.Errorf("outputs %s; want the prefix domain and execute-api", out)
+	}
+}
+
+func TestLitePlanKeepsTheClassicHostedUI(t *testing.T) {
+	// GIVEN custom domains on the LITE feature plan, which has the classic hosted UI only
+	c := config.Reference()[0]
+	c.UserPool.FeaturePlan = "LITE"
+	tpl := assertions.Template_FromStack(newStack(t, c).Stack, nil)
+	// THEN the domain is the classic hosted UI, with no branding and no passkey relying party
+	if err := cdktest.Has(tpl, "AWS::Cognito::UserPoolDomain", map[string]interface{}{"ManagedLoginVersion": 1}); err != nil {
+		t.Error(err)
+	}
+	tpl.ResourceCountIs(jsii.String("AWS::Cognito::ManagedLoginBranding"), jsii.Number(0))
+	if strings.Contains(templateJSON(tpl), "WebAuthnRelyingPartyID") {
+		t.Error("a passkey relying party on LITE")
+	}
+	// AND asking for managed login on LITE is refused
+	c.HostedUI.ManagedLoginVersion = 2
+	if _, err := stacks.NewAuthStack(cdktest.NewApp(t), jsii.String("Auth"), &stacks.AuthStackProps{Config: c}); err == nil || !strings.Contains(err.Error(), "needs the ESSENTIALS or PLUS feature plan") {
+		t.Errorf("LITE with managed login: %v", err)
 	}
 }

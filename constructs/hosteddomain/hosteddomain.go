@@ -70,6 +70,11 @@ type HostedDomain struct {
 	Domain cognito.UserPoolDomain
 	// Active waits until the custom domain is ACTIVE; nil for a prefix domain.
 	Active *customresources.UserPoolDomainActive
+	// ParentARecord checks Cognito's precondition (an A record for the
+	// custom domain's parent domain) before the domain is created; make
+	// whatever is slow to create before it (a certificate) depend on it too.
+	// Nil for a prefix domain.
+	ParentARecord awscdk.CustomResource
 
 	userPool cognito.IUserPool
 	version  cognito.ManagedLoginVersion
@@ -91,6 +96,7 @@ func NewHostedDomain(scope constructs.Construct, id *string, props *HostedDomain
 	if c := props.CustomDomain; c != nil {
 		d.custom = c.DomainName
 		precondition := customresources.NewParentARecord(d, jsii.String("ParentARecord"), &customresources.ParentARecordProps{Domain: c.DomainName})
+		d.ParentARecord = precondition
 		d.Domain = cognito.NewUserPoolDomain(d, jsii.String("Resource"), &cognito.UserPoolDomainProps{
 			UserPool:            props.UserPool,
 			CustomDomain:        &cognito.CustomDomainOptions{DomainName: c.DomainName, Certificate: c.Certificate},

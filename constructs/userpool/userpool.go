@@ -69,9 +69,10 @@ type UserPoolProps struct {
 	// template then sets no email message fields (see EmailSendingAccount).
 	SES *cognito.UserPoolSESOptions
 	// PasskeyRelyingPartyId is the relying party passkeys are registered
-	// for. With a custom managed-login domain, set it to that domain:
-	// otherwise Cognito moves the relying party to the custom domain and
-	// passkeys registered on the prefix domain stop working.
+	// for. With a custom managed-login domain, set it to that domain, so it
+	// does not move with the pool's domains; passkeys are bound to it, and a
+	// new relying party invalidates every registered passkey. Needs the
+	// ESSENTIALS or PLUS feature plan.
 	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html#amazon-cognito-user-pools-authentication-flow-methods-passkey
 	// Default: none (Cognito's choice: the pool's domain).
 	PasskeyRelyingPartyId *string

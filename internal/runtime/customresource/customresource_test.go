@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/authstack/authstack/internal/test/mototest"
 	"github.com/authstack/authstack/internal/test/testevents"
@@ -298,4 +300,166 @@ func (s *scriptedCognito) DescribeUserPoolDomain(ctx context.Context, _ *cip.Des
 		return nil, err
 	}
 	return &cip.DescribeUserPoolDomainOutput{DomainDescription: a.(*ciptypes.DomainDescriptionType)}, nil
+}
+
+func TestValidationRecordsAgainstMoto(t *testing.T) {
+	awsCfg := mototest.Start(t)
+	ctx := mototest.Context(t)
+	r53 := route53.NewFromConfig(awsCfg)
+	// GIVEN a zone authstack created, holding the validation record ACM asks
+	// for (its documented shape: _TOKEN.NAME CNAME _TOKEN.acm-validations.aws)
+	// beside an alias-like A record of CloudFormation's
+	zone, err := r53.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String("auth.example.com"), CallerReference: aws.String("v")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(name string, typ r53types.RRType, value string) {
+		t.Helper()
+		if _, err := r53.ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{HostedZoneId: zone.HostedZone.Id,
+			ChangeBatch: &r53types.ChangeBatch{Changes: []r53types.Change{{Action: r53types.ChangeActionCreate, ResourceRecordSet: &r53types.ResourceRecordSet{
+				Name: aws.String(name), Type: typ, TTL: aws.Int64(300), ResourceRecords: []r53types.ResourceRecord{{Value: aws.String(value)}},
+			}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("_x1.auth.example.com.", r53types.RRTypeCname, "_x2.acm-validations.aws.")
+	add("auth.example.com.", r53types.RRTypeA, "192.0.2.10")
+	add("www.auth.example.com.", r53types.RRTypeCname, "auth.example.com.")
+	zoneID := strings.TrimPrefix(aws.ToString(zone.HostedZone.Id), "/hostedzone/")
+	router := &Router{Handlers: map[string]Handler{TypeValidationRecords: &ValidationRecords{Route53: r53}}}
+	cf := newCloudFormation(t)
+	props := map[string]interface{}{"ZoneId": zoneID}
+
+	// WHEN it is created THEN nothing changes
+	invoke(ctx, router, request(t, cf, TypeValidationRecords, props))
+	if a := cf.last(t); a.Status != cfn.StatusSuccess || a.PhysicalResourceID != "validation-records:"+zoneID {
+		t.Errorf("create: %+v", a)
+	}
+	names := func() []string {
+		out, err := r53.ListResourceRecordSets(ctx, &route53.ListResourceRecordSetsInput{HostedZoneId: zone.HostedZone.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n []string
+		for _, rs := range out.ResourceRecordSets {
+			n = append(n, string(rs.Type)+" "+aws.ToString(rs.Name))
+		}
+		return n
+	}
+	// WHEN it is deleted (before the zone, which depends on it)
+	del := request(t, cf, TypeValidationRecords, props)
+	del.RequestType, del.PhysicalResourceID = cfn.RequestDelete, "validation-records:"+zoneID
+	invoke(ctx, router, del)
+	a := cf.last(t)
+	// THEN only ACM's validation record is gone
+	got := strings.Join(names(), ",")
+	if a.Status != cfn.StatusSuccess || a.Data["Removed"] != float64(1) || strings.Contains(got, "_x1") ||
+		!strings.Contains(got, "A auth.example.com.") || !strings.Contains(got, "CNAME www.auth.example.com.") {
+		t.Errorf("delete: %+v; records left %s", a, got)
+	}
+	// AND a second delete (CloudFormation's retry) and a delete after the zone is gone succeed
+	invoke(ctx, router, del)
+	if a := cf.last(t); a.Status != cfn.StatusSuccess || a.Data["Removed"] != float64(0) {
+		t.Errorf("second delete: %+v", a)
+	}
+	gone := request(t, cf, TypeValidationRecords, map[string]interface{}{"ZoneId": "Z0000000000000NOZONE"})
+	gone.RequestType, gone.PhysicalResourceID = cfn.RequestDelete, "validation-records:Z0000000000000NOZONE"
+	invoke(ctx, router, gone)
+	if a := cf.last(t); a.Status != cfn.StatusSuccess {
+		t.Errorf("delete without the zone: %+v", a)
+	}
+}
+
+func TestDeletesNeedNoProperties(t *testing.T) {
+	// A resource whose create failed on a missing property is deleted on
+	// rollback with the same properties: the delete must not fail too.
+	cf := newCloudFormation(t)
+	r := &Router{Handlers: map[string]Handler{
+		TypeParentARecord: &ParentARecord{}, TypeUserPoolDomainActive: &UserPoolDomainActive{},
+		TypeCrossRegionParameter: &CrossRegionParameter{}, TypeValidationRecords: &ValidationRecords{},
+	}}
+	for typ := range r.Handlers {
+		ev := request(t, cf, typ, map[string]interface{}{})
+		ev.RequestType, ev.PhysicalResourceID = cfn.RequestDelete, "some-id"
+		invoke(context.Background(), r, ev)
+		if a := cf.last(t); a.Status != cfn.StatusSuccess || a.PhysicalResourceID != "some-id" {
+			t.Errorf("%s delete without properties: %+v", typ, a)
+		}
+	}
+}
+
+func TestTransientAndPermanentErrors(t *testing.T) {
+	defer func(g time.Duration) { grace = g }(grace)
+	grace = 50 * time.Millisecond
+	throttled := &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}
+	denied := &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform ssm:GetParameter"}
+	props := map[string]interface{}{"Region": "us-east-1", "Name": "/authstack/x/certificate-arn"}
+	for _, tc := range []struct {
+		name    string
+		answers []error // then success
+		status  cfn.StatusType
+		reason  string
+	}{
+		{"throttled twice, then read", []error{throttled, throttled}, cfn.StatusSuccess, ""},
+		{"denied while the role's policy propagates, then read", []error{denied}, cfn.StatusSuccess, ""},
+		{"denied for good: FAILED after the grace, not at the deadline", []error{denied, denied, denied, denied, denied, denied, denied, denied}, cfn.StatusFailed, "AccessDeniedException"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cf := newCloudFormation(t)
+			s := &scriptedSSM{errs: tc.answers}
+			r := &Router{Margin: time.Millisecond, Handlers: map[string]Handler{TypeCrossRegionParameter: &CrossRegionParameter{SSM: func(string) SSM { return s }}}}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			start := time.Now()
+			invoke(ctx, r, request(t, cf, TypeCrossRegionParameter, props))
+			if a := cf.last(t); a.Status != tc.status || !strings.Contains(a.Reason, tc.reason) {
+				t.Errorf("answer = %+v; want %s %q", a, tc.status, tc.reason)
+			}
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("took %s", took)
+			}
+		})
+	}
+	// AND DNS that cannot answer (SERVFAIL) is an error, not "no A record"
+	cf := newCloudFormation(t)
+	servfail := fakeResolver{err: &net.DNSError{Err: "server misbehaving", Name: "example.org", IsTemporary: true}}
+	r := &Router{Margin: time.Millisecond, Handlers: map[string]Handler{TypeParentARecord: &ParentARecord{Route53: noZones{}, DNS: servfail}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	invoke(ctx, r, request(t, cf, TypeParentARecord, map[string]interface{}{"Domain": "auth.example.org"}))
+	if a := cf.last(t); a.Status != cfn.StatusFailed || !strings.Contains(a.Reason, "server misbehaving") || strings.Contains(a.Reason, "has none") {
+		t.Errorf("SERVFAIL: %+v; want the DNS error", a)
+	}
+}
+
+// scriptedSSM fails with errs in turn, then answers a certificate ARN.
+type scriptedSSM struct {
+	errs []error
+	n    int
+}
+
+func (s *scriptedSSM) GetParameter(context.Context, *ssm.GetParameterInput, ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	s.n++
+	if s.n <= len(s.errs) {
+		return nil, s.errs[s.n-1]
+	}
+	return &ssm.GetParameterOutput{Parameter: &ssmtypes.Parameter{Value: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}}, nil
+}
+
+func TestAProviderThatCannotStartAnswers(t *testing.T) {
+	// GIVEN a provider whose start-up failed (functions/customresources)
+	cf := newCloudFormation(t)
+	r := Failing(errors.New("AWS_REGION is not set"))
+	// THEN a create is answered FAILED with the reason, at once
+	invoke(context.Background(), r, request(t, cf, TypeParentARecord, map[string]interface{}{"Domain": "auth.example.com"}))
+	if a := cf.last(t); a.Status != cfn.StatusFailed || !strings.Contains(a.Reason, "cannot start: AWS_REGION is not set") {
+		t.Errorf("create: %+v", a)
+	}
+	// AND a delete succeeds, so the stack can go
+	ev := request(t, cf, TypeParentARecord, nil)
+	ev.RequestType, ev.PhysicalResourceID = cfn.RequestDelete, "parent-a-record:auth.example.com"
+	invoke(context.Background(), r, ev)
+	if a := cf.last(t); a.Status != cfn.StatusSuccess {
+		t.Errorf("delete: %+v", a)
+	}
 }

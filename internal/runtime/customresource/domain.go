@@ -14,12 +14,14 @@ import (
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // Resource types of the custom domain (customresources.NewUserPoolDomain...).
 const (
-	TypeParentARecord        = "Custom::AuthstackParentARecord"
-	TypeUserPoolDomainActive = "Custom::AuthstackUserPoolDomainActive"
+	TypeParentARecord        = contract.CustomResourceParentARecord
+	TypeUserPoolDomainActive = contract.CustomResourceUserPoolDomainActive
 )
 
 // Route53 is what ParentARecord needs of the Route 53 client.
@@ -46,19 +48,24 @@ type ParentARecord struct {
 
 // Handle implements Handler.
 func (p *ParentARecord) Handle(ctx context.Context, ev cfn.Event) (string, map[string]interface{}, error) {
+	if ev.RequestType == cfn.RequestDelete {
+		return ev.PhysicalResourceID, nil, nil
+	}
 	domain, err := prop(ev, "Domain")
 	if err != nil {
 		return "", nil, err
 	}
 	id := "parent-a-record:" + domain
-	if ev.RequestType == cfn.RequestDelete {
-		return ev.PhysicalResourceID, nil, nil
-	}
 	parent, ok := parentOf(domain)
 	if !ok {
 		return "", nil, fmt.Errorf("%s has no parent domain", domain)
 	}
-	found, where, err := p.hasA(ctx, parent)
+	var found bool
+	var where string
+	err = retry(ctx, func() (err error) {
+		found, where, err = p.hasA(ctx, parent)
+		return err
+	})
 	if err != nil {
 		return "", nil, fmt.Errorf("checking the A record of %s: %w", parent, err)
 	}
@@ -99,7 +106,9 @@ func (p *ParentARecord) hasA(ctx context.Context, name string) (bool, string, er
 	}
 	addrs, err := p.DNS.LookupIPAddr(ctx, name)
 	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && (dnsErr.IsNotFound || dnsErr.IsTemporary && !dnsErr.IsTimeout) {
+	// Only NXDOMAIN (or no address) is an answer; SERVFAIL and timeouts are
+	// errors, retried.
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return false, "public DNS", nil
 	}
 	if err != nil {
@@ -156,12 +165,12 @@ type UserPoolDomainActive struct {
 
 // Handle implements Handler.
 func (u *UserPoolDomainActive) Handle(ctx context.Context, ev cfn.Event) (string, map[string]interface{}, error) {
+	if ev.RequestType == cfn.RequestDelete {
+		return ev.PhysicalResourceID, nil, nil
+	}
 	domain, err := prop(ev, "Domain")
 	if err != nil {
 		return "", nil, err
-	}
-	if ev.RequestType == cfn.RequestDelete {
-		return ev.PhysicalResourceID, nil, nil
 	}
 	pool, err := prop(ev, "UserPoolId")
 	if err != nil {
@@ -175,8 +184,10 @@ func (u *UserPoolDomainActive) Handle(ctx context.Context, ev cfn.Event) (string
 	for {
 		out, err := u.Cognito.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String(domain)})
 		switch d := describeOf(out); {
+		case err != nil && (apiCodeIn(err, permanentCodes) || apiCodeIn(err, deniedCodes) && time.Since(start) >= grace):
+			return "", nil, fmt.Errorf("reading the custom domain %s: %w", domain, err)
 		case err != nil:
-			// Throttling and network errors: try again until the deadline.
+			// Throttling, network errors, IAM propagation: try again until the deadline.
 			lastErr = err
 		case d == nil || aws.ToString(d.Domain) == "":
 			return "", nil, fmt.Errorf("no Cognito domain %s", domain)

@@ -7,10 +7,12 @@ import (
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // TypeCrossRegionParameter reads an SSM parameter of another region.
-const TypeCrossRegionParameter = "Custom::AuthstackCrossRegionParameter"
+const TypeCrossRegionParameter = contract.CustomResourceCrossRegionParameter
 
 // SSM is what CrossRegionParameter needs of an SSM client.
 type SSM interface {
@@ -39,7 +41,11 @@ func (c *CrossRegionParameter) Handle(ctx context.Context, ev cfn.Event) (string
 	if err != nil {
 		return "", nil, err
 	}
-	out, err := c.SSM(region).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
+	var out *ssm.GetParameterOutput
+	err = retry(ctx, func() (err error) {
+		out, err = c.SSM(region).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
+		return err
+	})
 	if err != nil {
 		return "", nil, fmt.Errorf("reading the parameter %s in %s: %w", name, region, err)
 	}

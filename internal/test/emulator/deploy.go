@@ -425,7 +425,11 @@ func createOrUpdate(ctx context.Context, cfn *cloudformation.Client, name, templ
 			if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}); err != nil {
 				return "", fmt.Errorf("emulator: delete failed stack %s: %w", name, err)
 			}
-			if err := cloudformation.NewStackDeleteCompleteWaiter(cfn).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)}, timeout); err != nil {
+			// The waiter's default first poll is after 30 seconds; the emulator deletes in milliseconds.
+			waiter := cloudformation.NewStackDeleteCompleteWaiter(cfn, func(o *cloudformation.StackDeleteCompleteWaiterOptions) {
+				o.MinDelay, o.MaxDelay = 250*time.Millisecond, 2*time.Second
+			})
+			if err := waiter.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)}, timeout); err != nil {
 				return "", fmt.Errorf("emulator: delete failed stack %s: %w", name, err)
 			}
 		default:
