@@ -47,7 +47,7 @@ FUZZTIME ?= 10m
 # Fuzz workers per target. Default: one per core.
 FUZZ_PARALLEL ?= $(shell nproc)
 
-.PHONY: help deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden lock-python clean bench fuzz generate srp-vectors
+.PHONY: help deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden update-lock lock-python clean bench fuzz generate srp-vectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -129,6 +129,9 @@ test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: uni
 deploy: tools ## deploy one environment to AWS (needs credentials and a bootstrapped account): make deploy ENV=production
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<environment>"; exit 2; }
 	$(CDK) deploy --all -c env=$(ENV) $(CDK_CONTEXT) --outputs-file outputs-$(ENV).json
+
+update-lock: tools ## record every environment's user pools in userpool.lock.json (after a deliberate, reviewed change; see README "Replacement guard")
+	$(CDK) synth --quiet -c authstack:updateUserPoolLock=true --output $(OUT)
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update

@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/customresources"
+	"github.com/authstack/authstack/guard"
 	"github.com/authstack/authstack/internal/test/cdktest"
 	"github.com/authstack/authstack/stacks"
 )
@@ -191,5 +193,28 @@ func TestLitePlanKeepsTheClassicHostedUI(t *testing.T) {
 	c.HostedUI.ManagedLoginVersion = 2
 	if _, err := stacks.NewAuthStack(cdktest.NewApp(t), jsii.String("Auth"), &stacks.AuthStackProps{Config: c}); err == nil || !strings.Contains(err.Error(), "needs the ESSENTIALS or PLUS feature plan") {
 		t.Errorf("LITE with managed login: %v", err)
+	}
+}
+
+func TestTheCommittedUserPoolLockHoldsTheReferencePools(t *testing.T) {
+	// GIVEN the reference environments WHEN their templates are checked
+	// against userpool.lock.json, as `cdk synth` does
+	_, ss := synthAll(t)
+	var templates []guard.Template
+	for _, s := range ss {
+		templates = append(templates, guard.Template{StackName: *s.StackName(), Body: *assertions.Template_FromStack(s.Stack, nil).ToJSON()})
+	}
+	lock, err := guard.Read(filepath.Join(cdktest.RepoRoot(), "userpool.lock.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN every pool is locked and none would be replaced
+	for _, tpl := range templates {
+		if len(lock.Stacks[tpl.StackName]) != 1 {
+			t.Errorf("%s: %d pools locked; want 1 (make update-lock)", tpl.StackName, len(lock.Stacks[tpl.StackName]))
+		}
+	}
+	if err := guard.Check(templates, lock, nil); err != nil {
+		t.Error(err)
 	}
 }

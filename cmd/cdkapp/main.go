@@ -1,18 +1,33 @@
 // Command cdkapp is authstack's CDK app (cdk.json "app"): it synthesizes one
-// AuthStack per environment, checked by cdk-nag's AwsSolutions rules.
+// AuthStack per environment, checked by cdk-nag's AwsSolutions rules, and
+// refuses a change that would replace a user pool (package guard, against
+// userpool.lock.json).
 //
 //	cdk synth                          # every reference environment
 //	cdk synth -c env=production        # one environment
 //	cdk synth -c config=envs.yaml      # your own environments file
+//	cdk synth -c authstack:updateUserPoolLock=true              # record the pools (make update-lock)
+//	cdk synth -c authstack:allowUserPoolReplacement=STACK[,...] # a deliberate migration
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/guard"
 	"github.com/authstack/authstack/stacks"
+)
+
+// Context keys of the user-pool guard.
+const (
+	ContextUserPoolLock     = "authstack:userPoolLock"             // lock file; default userpool.lock.json
+	ContextUpdateLock       = "authstack:updateUserPoolLock"       // "true": write the lock instead of checking it
+	ContextAllowReplacement = "authstack:allowUserPoolReplacement" // comma-separated stack names
 )
 
 func main() {
@@ -21,7 +36,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "authstack:", err)
 		os.Exit(1)
 	}
-	app.Synth(nil)
+	if err := guardPools(app, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "authstack:", err)
+		os.Exit(1)
+	}
 }
 
 // run adds the stacks of the environments selected by app's context.
@@ -35,4 +53,43 @@ func run(app awscdk.App) error {
 	}
 	stacks.CheckAwsSolutions(app)
 	return nil
+}
+
+// guardPools synthesizes app and checks (or, asked to, updates) the lock
+// of its user pools.
+func guardPools(app awscdk.App, log io.Writer) error {
+	templates, err := guard.FromAssembly(app.Synth(nil))
+	if err != nil {
+		return err
+	}
+	path := "userpool.lock.json"
+	if p, ok := contextString(app, ContextUserPoolLock); ok {
+		path = p
+	}
+	lock, err := guard.Read(path)
+	if err != nil {
+		return err
+	}
+	if v, _ := contextString(app, ContextUpdateLock); v == "true" {
+		if err := guard.Update(lock, templates); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "authstack: wrote the user pools of %d stacks to %s\n", len(templates), path)
+		return guard.Write(path, lock)
+	}
+	var allow []string
+	if v, ok := contextString(app, ContextAllowReplacement); ok {
+		allow = strings.Split(v, ",")
+		fmt.Fprintf(log, "authstack: user pool replacement allowed in %s: their users must be restored from a backup\n", v)
+	}
+	return guard.Check(templates, lock, allow)
+}
+
+func contextString(app awscdk.App, key string) (string, bool) {
+	v := app.Node().TryGetContext(jsii.String(key))
+	if v == nil {
+		return "", false
+	}
+	s := fmt.Sprint(v)
+	return s, s != ""
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/guard"
 	"github.com/authstack/authstack/internal/test/cdktest"
 )
 
@@ -42,5 +45,41 @@ func TestRunRejectsUnknownEnvironment(t *testing.T) {
 	}
 	if n := len(*app.Node().Children()); n != 0 {
 		t.Errorf("%d stacks added despite the error", n)
+	}
+}
+
+func TestGuardRefusesAPoolReplacement(t *testing.T) {
+	// GIVEN the test environment's pool locked as case-sensitive (a change
+	// of UsernameConfiguration, which Cognito cannot make in place)
+	lockPath := filepath.Join(t.TempDir(), "userpool.lock.json")
+	lock := &guard.Lock{Version: guard.LockVersion, Stacks: map[string]map[string]guard.Immutable{
+		"auth-test": {"UserPool335E89E8": {UsernameAttributes: []string{"email"}, UsernameConfiguration: map[string]any{"CaseSensitive": true}}},
+	}}
+	if err := guard.Write(lockPath, lock); err != nil {
+		t.Fatal(err)
+	}
+	synth := func(ctx map[string]interface{}) error {
+		ctx["env"], ctx[ContextUserPoolLock] = "test", lockPath
+		app := appWith(t, ctx)
+		if err := run(app); err != nil {
+			t.Fatal(err)
+		}
+		return guardPools(app, io.Discard)
+	}
+	// WHEN the app is synthesized THEN it fails naming the stack, the pool and the property
+	err := synth(map[string]interface{}{})
+	if err == nil || !strings.Contains(err.Error(), `auth-test: user pool UserPool335E89E8: UsernameConfiguration changes from {"CaseSensitive":true} to {"CaseSensitive":false}`) {
+		t.Fatalf("guard = %v", err)
+	}
+	// AND a deliberate migration of that stack passes
+	if err := synth(map[string]interface{}{ContextAllowReplacement: "auth-test"}); err != nil {
+		t.Errorf("allowed: %v", err)
+	}
+	// AND updating the lock records the pool as it is, after which it passes
+	if err := synth(map[string]interface{}{ContextUpdateLock: "true"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := synth(map[string]interface{}{}); err != nil {
+		t.Errorf("after update: %v", err)
 	}
 }

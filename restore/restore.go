@@ -1,0 +1,465 @@
+// Package restore restores a backup written by package backup into a user
+// pool: groups, users (their attributes but the immutable sub, enabled or
+// disabled, verified flags, no welcome message) and memberships.
+//
+// A run is idempotent: what exists (a group, a user by username, a
+// membership) is skipped, so a run stopped anywhere is simply run again.
+// Plan (Options.DryRun) reads the backup and the target pool and says what
+// a run would do, changing nothing.
+//
+// Cognito gives every restored user a new sub; Report.SubMap maps old to
+// new, so apps that key data by sub can re-key (authctl writes it beside
+// the report).
+//
+// Passwords never leave Cognito, so users come back without one, in one of
+// two ways, chosen explicitly (Options.Passwords):
+//   - PasswordsReset: each user is created with a random password nobody
+//     knows and then marked RESET_REQUIRED; at the next sign-in Cognito
+//     sends a code (email or SMS) to set a new password (forgot-password
+//     flow). Needs a verified email or phone number.
+//   - PasswordsMigrate: users are not created; the stack's user-migration
+//     trigger creates each one, with the password it verifies, at the first
+//     sign-in. Groups are restored, and the memberships of users who have
+//     arrived since are applied by the next run.
+package restore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/time/rate"
+
+	"github.com/authstack/authstack/backup"
+)
+
+// Cognito is what Restore calls of the Cognito user pools API.
+type Cognito interface {
+	DescribeUserPool(context.Context, *cip.DescribeUserPoolInput, ...func(*cip.Options)) (*cip.DescribeUserPoolOutput, error)
+	GetGroup(context.Context, *cip.GetGroupInput, ...func(*cip.Options)) (*cip.GetGroupOutput, error)
+	CreateGroup(context.Context, *cip.CreateGroupInput, ...func(*cip.Options)) (*cip.CreateGroupOutput, error)
+	AdminGetUser(context.Context, *cip.AdminGetUserInput, ...func(*cip.Options)) (*cip.AdminGetUserOutput, error)
+	AdminCreateUser(context.Context, *cip.AdminCreateUserInput, ...func(*cip.Options)) (*cip.AdminCreateUserOutput, error)
+	AdminSetUserPassword(context.Context, *cip.AdminSetUserPasswordInput, ...func(*cip.Options)) (*cip.AdminSetUserPasswordOutput, error)
+	AdminResetUserPassword(context.Context, *cip.AdminResetUserPasswordInput, ...func(*cip.Options)) (*cip.AdminResetUserPasswordOutput, error)
+	AdminDisableUser(context.Context, *cip.AdminDisableUserInput, ...func(*cip.Options)) (*cip.AdminDisableUserOutput, error)
+	AdminListGroupsForUser(context.Context, *cip.AdminListGroupsForUserInput, ...func(*cip.Options)) (*cip.AdminListGroupsForUserOutput, error)
+	AdminAddUserToGroup(context.Context, *cip.AdminAddUserToGroupInput, ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error)
+}
+
+// Passwords is how restored users get a password back.
+type Passwords string
+
+const (
+	// PasswordsReset creates users RESET_REQUIRED: they set a new password
+	// with a code at their next sign-in.
+	PasswordsReset Passwords = "reset"
+	// PasswordsMigrate creates no users: the user-migration trigger does at
+	// each first sign-in.
+	PasswordsMigrate Passwords = "migrate"
+)
+
+// Cognito's quota for user creation and administration.
+// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
+const (
+	// CreateRequestsPerSecond is the UserCreation category (AdminCreateUser,
+	// SignUp), shared in the account and Region.
+	CreateRequestsPerSecond = 50
+)
+
+// Options configure Restore.
+type Options struct {
+	// Passwords chooses how users get a password back. Required.
+	Passwords Passwords
+	// DryRun plans: reads the backup and the pool, changes nothing.
+	// Default: false.
+	DryRun bool
+	// QuotaShare is the share of CreateRequestsPerSecond the restore uses
+	// (for all its calls, as AdminCreateUser is followed by one or two
+	// more). (0, 1]. Default: 0.8.
+	QuotaShare float64
+	// Progress, when set, is called after every 100 users.
+	Progress func(Report)
+}
+
+// Report is what a run did (or, dry, would do).
+type Report struct {
+	DryRun                        bool
+	GroupsCreated, GroupsExisting int
+	UsersCreated, UsersExisting   int
+	// UsersSkipped are users Cognito cannot take back as they were (an
+	// external-provider user comes back at its next federated sign-in), by
+	// username with the reason.
+	UsersSkipped map[string]string
+	// UsersToInvite were restored without a verified email or phone
+	// number, so Cognito cannot send them a reset code: they stay
+	// FORCE_CHANGE_PASSWORD; invite them (AdminCreateUser with
+	// MessageAction RESEND) once they have a contact.
+	UsersToInvite                         []string
+	MembershipsAdded, MembershipsExisting int
+	MembershipsPending                    int // users not (yet) in the pool
+	// SubMap maps each restored user's sub in the backup to its new sub
+	// (existing users too: their current sub).
+	SubMap map[string]string
+	Took   time.Duration
+}
+
+// Restore restores the backup in store into the pool poolID.
+func Restore(ctx context.Context, c Cognito, store backup.Store, poolID string, o Options) (*Report, error) {
+	switch o.Passwords {
+	case PasswordsReset, PasswordsMigrate:
+	default:
+		return nil, fmt.Errorf("restore: Passwords %q: choose %q (users set a new password at their next sign-in) or %q (the user-migration trigger brings each user back at the first sign-in)", o.Passwords, PasswordsReset, PasswordsMigrate)
+	}
+	if o.QuotaShare == 0 {
+		o.QuotaShare = 0.8
+	}
+	if o.QuotaShare < 0 || o.QuotaShare > 1 {
+		return nil, fmt.Errorf("restore: QuotaShare %v is outside (0, 1]", o.QuotaShare)
+	}
+	m, err := backup.ReadManifest(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	r := &restorer{ctx: ctx, c: c, pool: poolID, o: o, limiter: rate.NewLimiter(rate.Limit(o.QuotaShare*CreateRequestsPerSecond), 1),
+		rep: &Report{DryRun: o.DryRun, UsersSkipped: map[string]string{}, SubMap: map[string]string{}}, present: map[string]bool{}}
+	start := time.Now()
+	var desc *cip.DescribeUserPoolOutput
+	if err := r.call(func() (err error) {
+		desc, err = c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(poolID)})
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("restore: DescribeUserPool %s: %w", poolID, err)
+	}
+	for _, a := range desc.UserPool.UsernameAttributes {
+		r.signIn = append(r.signIn, string(a))
+	}
+	r.username, r.planned, r.newSub = map[string]string{}, map[string]bool{}, map[string]string{}
+	if err := backup.Each(ctx, store, m, backup.KindGroups, r.group); err != nil {
+		return r.rep, err
+	}
+	if err := backup.Each(ctx, store, m, backup.KindUsers, r.user); err != nil {
+		return r.rep, err
+	}
+	if err := backup.Each(ctx, store, m, backup.KindMembers, r.member); err != nil {
+		return r.rep, err
+	}
+	r.rep.Took = time.Since(start)
+	return r.rep, nil
+}
+
+type restorer struct {
+	ctx     context.Context
+	c       Cognito
+	pool    string
+	o       Options
+	limiter *rate.Limiter
+	rep     *Report
+	present map[string]bool // usernames in the pool after the users pass
+	groups  map[string]map[string]bool
+	// signIn are the target pool's UsernameAttributes (email, phone_number):
+	// a user is created with that attribute as its username, and the
+	// backup's username (Cognito's generated one) maps to it.
+	signIn   []string
+	username map[string]string // the backup's username -> the pool's
+	planned  map[string]bool   // users a dry run would create
+	newSub   map[string]string // restored username -> its new sub
+}
+
+// call paces f and retries it while Cognito throttles.
+func (r *restorer) call(f func() error) error {
+	ctx := r.ctx
+	wait := 500 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		if err := r.limiter.Wait(ctx); err != nil {
+			return err
+		}
+		err := f()
+		if err == nil || !throttled(err) || attempt == 8 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 20*time.Second)
+	}
+}
+
+func throttled(err error) bool {
+	var tooMany *ciptypes.TooManyRequestsException
+	var api smithy.APIError
+	return errors.As(err, &tooMany) || errors.As(err, &api) && api.ErrorCode() == "ThrottlingException"
+}
+
+func (r *restorer) group(g backup.Group) error {
+	var missing *ciptypes.ResourceNotFoundException
+	err := r.call(func() error {
+		_, err := r.c.GetGroup(r.ctx, &cip.GetGroupInput{UserPoolId: aws.String(r.pool), GroupName: aws.String(g.Name)})
+		return err
+	})
+	switch {
+	case err == nil:
+		r.rep.GroupsExisting++
+		return nil
+	case !errors.As(err, &missing):
+		return fmt.Errorf("group %s: %w", g.Name, err)
+	case r.o.DryRun:
+		r.rep.GroupsCreated++
+		return nil
+	}
+	in := &cip.CreateGroupInput{UserPoolId: aws.String(r.pool), GroupName: aws.String(g.Name), Precedence: g.Precedence}
+	if g.Description != "" {
+		in.Description = aws.String(g.Description)
+	}
+	if g.RoleARN != "" {
+		in.RoleArn = aws.String(g.RoleARN)
+	}
+	if err := r.call(func() error { _, err := r.c.CreateGroup(r.ctx, in); return err }); err != nil {
+		return fmt.Errorf("group %s: %w", g.Name, err)
+	}
+	r.rep.GroupsCreated++
+	return nil
+}
+
+// readOnly are attributes Cognito sets itself: never written back.
+var readOnly = []string{"sub", "identities", "cognito:mfa_enabled", "cognito:username", "updated_at"}
+
+// usernameOf is the username u signs in with in the target pool: its email
+// or phone number when the pool takes those as usernames (Cognito then
+// generates the username ListUsers reports, which cannot be given back),
+// else its username.
+func (r *restorer) usernameOf(u backup.User) string {
+	for _, a := range r.signIn {
+		if v := u.Attributes[a]; v != "" {
+			return v
+		}
+	}
+	return u.Username
+}
+
+func (r *restorer) user(u backup.User) error {
+	defer func() {
+		if n := r.rep.UsersCreated + r.rep.UsersExisting; r.o.Progress != nil && n%100 == 0 {
+			r.o.Progress(*r.rep)
+		}
+	}()
+	name := r.usernameOf(u)
+	r.username[u.Username] = name
+	existing, err := r.getUser(name)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		// Later calls use the pool's own username (Cognito's generated one
+		// in an email-username pool; aliases are not accepted everywhere).
+		actual := aws.ToString(existing.Username)
+		r.username[u.Username] = actual
+		r.rep.UsersExisting++
+		r.present[actual] = true
+		r.rep.SubMap[u.Sub] = subOf(existing.UserAttributes)
+		return nil
+	}
+	if u.Status == string(ciptypes.UserStatusTypeExternalProvider) {
+		r.rep.UsersSkipped[name] = "a federated user (EXTERNAL_PROVIDER) comes back at its next sign-in through its identity provider"
+		return nil
+	}
+	if r.o.Passwords == PasswordsMigrate {
+		r.rep.UsersSkipped[name] = "passwords: migrate (the user-migration trigger creates the user at the first sign-in)"
+		return nil
+	}
+	if r.o.DryRun {
+		r.rep.UsersCreated++
+		r.planned[name] = true
+		return nil
+	}
+	var attrs []ciptypes.AttributeType
+	names := make([]string, 0, len(u.Attributes))
+	for n := range u.Attributes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if slices.Contains(readOnly, n) {
+			continue
+		}
+		attrs = append(attrs, ciptypes.AttributeType{Name: aws.String(n), Value: aws.String(u.Attributes[n])})
+	}
+	var created *cip.AdminCreateUserOutput
+	err = r.call(func() (err error) {
+		created, err = r.c.AdminCreateUser(r.ctx, &cip.AdminCreateUserInput{
+			UserPoolId: aws.String(r.pool), Username: aws.String(name), UserAttributes: attrs,
+			// No welcome message: the user is being restored, not invited.
+			MessageAction: ciptypes.MessageActionTypeSuppress,
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("user %s: AdminCreateUser: %w", name, err)
+	}
+	r.newSub[name] = subOf(created.User.Attributes)
+	if len(r.signIn) > 0 {
+		// An email (or phone) username pool generates the username; read it.
+		got, err := r.getUser(name)
+		if err != nil || got == nil {
+			return fmt.Errorf("user %s: created but not found: %v", name, err)
+		}
+		name = aws.ToString(got.Username)
+		r.username[u.Username] = name
+		r.newSub[name] = subOf(got.UserAttributes)
+	}
+	// A random permanent password nobody knows, then RESET_REQUIRED: the
+	// user sets a new one with a code at the next sign-in. Cognito sends
+	// that code only to a verified email or phone number; a user without
+	// one stays FORCE_CHANGE_PASSWORD, and is listed for an invitation.
+	// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html
+	if u.Attributes["email_verified"] != "true" && u.Attributes["phone_number_verified"] != "true" {
+		r.rep.UsersToInvite = append(r.rep.UsersToInvite, name)
+		return r.finish(u, name)
+	}
+	secret, err := randomPassword()
+	if err != nil {
+		return err
+	}
+	if err := r.call(func() error {
+		_, err := r.c.AdminSetUserPassword(r.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(r.pool), Username: aws.String(name), Password: aws.String(secret), Permanent: true})
+		return err
+	}); err != nil {
+		return fmt.Errorf("user %s: AdminSetUserPassword: %w", name, err)
+	}
+	if err := r.call(func() error {
+		_, err := r.c.AdminResetUserPassword(r.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(r.pool), Username: aws.String(name)})
+		return err
+	}); err != nil {
+		return fmt.Errorf("user %s: AdminResetUserPassword: %w", name, err)
+	}
+	return r.finish(u, name)
+}
+
+// finish disables a restored user that was disabled and records it.
+func (r *restorer) finish(u backup.User, name string) error {
+	if !u.Enabled {
+		if err := r.call(func() error {
+			_, err := r.c.AdminDisableUser(r.ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(r.pool), Username: aws.String(name)})
+			return err
+		}); err != nil {
+			return fmt.Errorf("user %s: AdminDisableUser: %w", name, err)
+		}
+	}
+	r.rep.UsersCreated++
+	r.present[name] = true
+	r.rep.SubMap[u.Sub] = r.newSub[name]
+	return nil
+}
+
+func (r *restorer) getUser(username string) (*cip.AdminGetUserOutput, error) {
+	var out *cip.AdminGetUserOutput
+	var missing *ciptypes.UserNotFoundException
+	err := r.call(func() (err error) {
+		out, err = r.c.AdminGetUser(r.ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(r.pool), Username: aws.String(username)})
+		return err
+	})
+	if errors.As(err, &missing) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user %s: AdminGetUser: %w", username, err)
+	}
+	return out, nil
+}
+
+func (r *restorer) member(m backup.Member) error {
+	if name, ok := r.username[m.Username]; ok {
+		m.Username = name
+	}
+	if r.planned[m.Username] {
+		r.rep.MembershipsAdded++ // a user the run would create, with its groups
+		return nil
+	}
+	if !r.present[m.Username] {
+		// Not in the pool (yet): migrate mode, or skipped above. A later
+		// run adds it once the user has arrived.
+		if u, err := r.getUser(m.Username); err != nil || u == nil {
+			r.rep.MembershipsPending++
+			return err
+		}
+		r.present[m.Username] = true
+	}
+	in, err := r.groupsOf(m.Username)
+	if err != nil {
+		return err
+	}
+	if in[m.Group] {
+		r.rep.MembershipsExisting++
+		return nil
+	}
+	if !r.o.DryRun {
+		if err := r.call(func() error {
+			_, err := r.c.AdminAddUserToGroup(r.ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(r.pool), Username: aws.String(m.Username), GroupName: aws.String(m.Group)})
+			return err
+		}); err != nil {
+			return fmt.Errorf("membership of %s in %s: %w", m.Username, m.Group, err)
+		}
+	}
+	in[m.Group] = true
+	r.rep.MembershipsAdded++
+	return nil
+}
+
+// groupsOf lists (once) the groups username is in.
+func (r *restorer) groupsOf(username string) (map[string]bool, error) {
+	if r.groups == nil {
+		r.groups = map[string]map[string]bool{}
+	}
+	if g, ok := r.groups[username]; ok {
+		return g, nil
+	}
+	g := map[string]bool{}
+	var token *string
+	for {
+		var out *cip.AdminListGroupsForUserOutput
+		if err := r.call(func() (err error) {
+			out, err = r.c.AdminListGroupsForUser(r.ctx, &cip.AdminListGroupsForUserInput{UserPoolId: aws.String(r.pool), Username: aws.String(username), Limit: aws.Int32(60), NextToken: token})
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("groups of %s: %w", username, err)
+		}
+		for _, grp := range out.Groups {
+			g[aws.ToString(grp.GroupName)] = true
+		}
+		if token = out.NextToken; aws.ToString(token) == "" {
+			break
+		}
+	}
+	r.groups[username] = g
+	return g, nil
+}
+
+func subOf(attrs []ciptypes.AttributeType) string {
+	for _, a := range attrs {
+		if aws.ToString(a.Name) == "sub" {
+			return aws.ToString(a.Value)
+		}
+	}
+	return ""
+}
+
+// randomPassword is 32 random bytes, with every character class a password
+// policy can require appended.
+func randomPassword() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b) + "aA1!", nil
+}
