@@ -83,6 +83,8 @@ type Config struct {
 	Triggers Triggers `yaml:"triggers" json:"triggers"`
 	// Monitoring configures the dashboard and alarms.
 	Monitoring Monitoring `yaml:"monitoring" json:"monitoring"`
+	// Backup configures the scheduled user-pool backup.
+	Backup Backup `yaml:"backup" json:"backup"`
 	// API configures the REST API and its authorizer.
 	API API `yaml:"api" json:"api"`
 }
@@ -183,6 +185,27 @@ type Migration struct {
 }
 
 // Monitoring configures the dashboard and alarms.
+// Backup configures the scheduled export of the user pool (every user,
+// group, membership and the pool's configuration) to the stack's backup
+// bucket (constructs/userbackup, docs/BACKUP.md).
+type Backup struct {
+	// Enabled turns the scheduled backup on. Default: true.
+	Enabled bool `yaml:"enabled" json:"enabled"`
+	// Schedule is an EventBridge schedule expression: rate(N unit) or
+	// cron(...). Default: "rate(1 day)".
+	// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+	Schedule string `yaml:"schedule" json:"schedule"`
+	// RetentionDays is how long a backup is kept, at least 1. Default: 35.
+	RetentionDays int `yaml:"retentionDays" json:"retentionDays"`
+	// MaxAgeHours: an alarm fires when no backup completed in this many
+	// hours, 1-168. Default: 36.
+	MaxAgeHours int `yaml:"maxAgeHours" json:"maxAgeHours"`
+	// QuotaShare is the share of Cognito's list quota (30 requests per
+	// second, shared in the account and Region) the backup uses, (0, 1].
+	// Default: 0.8.
+	QuotaShare float64 `yaml:"quotaShare" json:"quotaShare"`
+}
+
 type Monitoring struct {
 	// AlarmEmails are subscribed to the operations topic that alarms notify.
 	// Default: none (subscribe your own endpoints to the topic).
@@ -406,6 +429,7 @@ func Base() Config {
 		LogLevel:          "INFO",
 		PublishUserEvents: true,
 		LogRetentionDays:  90,
+		Backup:            Backup{Enabled: true, Schedule: "rate(1 day)", RetentionDays: 35, MaxAgeHours: 36, QuotaShare: 0.8},
 		UserPool: UserPool{
 			FeaturePlan: "ESSENTIALS",
 			MFA:         "OPTIONAL",

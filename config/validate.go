@@ -95,6 +95,7 @@ func (c Config) Validate() error {
 		// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html
 		v.add("hostedUi.managedLoginVersion", "2 (managed login) needs the ESSENTIALS or PLUS feature plan; with userPool.featurePlan LITE the classic hosted UI (1) is the only one")
 	}
+	c.validateBackup(v)
 	c.validateClients(v)
 	c.validateResourceServer(v)
 	c.validateGroups(v)
@@ -402,4 +403,27 @@ func (c Config) LambdaEnvironments() []error {
 		}
 	}
 	return errs
+}
+
+// scheduleExpression is an EventBridge rate or cron expression.
+// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+var scheduleExpression = regexp.MustCompile(`^(rate\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$`)
+
+func (c Config) validateBackup(v *collector) {
+	b := c.Backup
+	if !b.Enabled {
+		return
+	}
+	if !scheduleExpression.MatchString(b.Schedule) {
+		v.add("backup.schedule", "%q is not an EventBridge schedule: rate(1 day), rate(12 hours) or cron(MIN HOUR DAY MONTH WEEKDAY YEAR)", b.Schedule)
+	}
+	if b.RetentionDays < 1 {
+		v.add("backup.retentionDays", "%d must be at least 1", b.RetentionDays)
+	}
+	if b.MaxAgeHours < 1 || b.MaxAgeHours > 168 {
+		v.add("backup.maxAgeHours", "%d must be 1-168 (a CloudWatch alarm evaluates at most 7 days)", b.MaxAgeHours)
+	}
+	if b.QuotaShare <= 0 || b.QuotaShare > 1 {
+		v.add("backup.quotaShare", "%v must be in (0, 1]", b.QuotaShare)
+	}
 }

@@ -434,6 +434,7 @@ func (j *journey) run() {
 	})
 
 	j.userEvents(sqsc, queueURL)
+	j.backupAndRestore()
 }
 
 // machineClient gets a client-credentials token as a backend would (the

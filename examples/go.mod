@@ -1,6 +1,6 @@
 module example.com/shop
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/authstack/authstack v0.0.0

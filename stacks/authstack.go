@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	events "github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
@@ -27,6 +28,7 @@ import (
 	"github.com/authstack/authstack/constructs/identitypool"
 	"github.com/authstack/authstack/constructs/resourceserver"
 	"github.com/authstack/authstack/constructs/triggers"
+	"github.com/authstack/authstack/constructs/userbackup"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
 	"github.com/authstack/authstack/customresources"
@@ -79,6 +81,8 @@ type AuthStack struct {
 	Triggers *triggers.Triggers
 	// Dashboard is the CloudWatch dashboard with the alarms.
 	Dashboard *dashboard.Dashboard
+	// Backup is the scheduled user-pool backup; nil unless Config.Backup.Enabled.
+	Backup *userbackup.UserBackup
 	// API is the REST API, its authorizer and the deny-list.
 	API *api.API
 }
@@ -231,6 +235,16 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		StackName: jsii.String(cfg.StackName()), Functions: fns, AlarmEmails: cfg.Monitoring.AlarmEmails,
 		DashboardName: jsii.String(cfg.StackName()),
 	})
+	if cfg.Backup.Enabled {
+		b := cfg.Backup
+		s.Backup = userbackup.NewUserBackup(s, jsii.String("Backup"), &userbackup.UserBackupProps{
+			UserPool: pool, StackName: jsii.String(cfg.StackName()), Schedule: events.Schedule_Expression(jsii.String(b.Schedule)),
+			RetentionDays: jsii.Number(b.RetentionDays), MaxAgeHours: jsii.Number(b.MaxAgeHours), QuotaShare: jsii.Number(b.QuotaShare),
+			ServerAccessLogsBucket: s.IdentityPool.AccessLogsBucket,
+			LogKey:                 logKey, LogRetention: retention(cfg.LogRetentionDays), LogLevel: lambda.ApplicationLogLevel(cfg.LogLevel), Tracing: cfg.Tracing,
+		})
+		s.Dashboard.AddAlarms("User-pool backup", s.Backup.FailedAlarm, s.Backup.AgeAlarm)
+	}
 	s.addOutputs()
 	return s, nil
 }
@@ -258,6 +272,10 @@ func (s *AuthStack) addOutputs() {
 	out(contract.OutputAPIURL, "REST API invoke URL of the stage (https://, trailing slash)", s.API.Url())
 	out(contract.OutputDenyListTableName, "DynamoDB deny-list of signed-out sessions and users", s.API.DenyList.TableName())
 	out(contract.OutputDashboardName, "CloudWatch dashboard", s.Dashboard.Dashboard.DashboardName())
+	if s.Backup != nil {
+		out(contract.OutputBackupBucketName, "S3 bucket of the user-pool backups (backups/POOL_ID/START_TIME/)", s.Backup.Bucket.BucketName())
+		out(contract.OutputBackupStateMachineARN, "State machine that backs up the user pool (start an execution for a backup now)", s.Backup.StateMachine.StateMachineArn())
+	}
 }
 
 // apiDomain is the API's custom domain, or nil.

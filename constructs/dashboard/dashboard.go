@@ -193,3 +193,20 @@ func sum() *cw.MetricOptions {
 func graph(title string, metrics ...cw.IMetric) cw.GraphWidget {
 	return cw.NewGraphWidget(&cw.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Width: jsii.Number(12)})
 }
+
+// AddAlarms puts alarms of another construct (the user-pool backup's) on
+// the dashboard under title, each notifying the operations topic, in
+// Alarms too.
+func (d *Dashboard) AddAlarms(title string, alarms ...cw.Alarm) {
+	action := cwactions.NewSnsAction(d.AlarmTopic)
+	for _, a := range alarms {
+		a.AddAlarmAction(action)
+		a.AddOkAction(action)
+		d.Alarms = append(d.Alarms, a)
+	}
+	w := make([]cw.IWidget, 0, len(alarms))
+	for _, a := range alarms {
+		w = append(w, cw.NewAlarmWidget(&cw.AlarmWidgetProps{Title: jsii.String(title + ": " + *a.Node().Id()), Alarm: a, Width: jsii.Number(12)}))
+	}
+	d.Dashboard.AddWidgets(w...)
+}

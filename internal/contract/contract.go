@@ -51,6 +51,11 @@ const (
 	// User migration.
 	EnvMigrationEndpoint  = "AUTHSTACK_MIGRATION_ENDPOINT"   // https:// legacy endpoint
 	EnvMigrationSecretARN = "AUTHSTACK_MIGRATION_SECRET_ARN" // secret with {"token": "..."}
+
+	// Scheduled backup (functions/backup).
+	EnvUserPoolID       = "AUTHSTACK_USER_POOL_ID"       // the pool to back up
+	EnvBackupBucket     = "AUTHSTACK_BACKUP_BUCKET"      // the backup bucket
+	EnvBackupQuotaShare = "AUTHSTACK_BACKUP_QUOTA_SHARE" // share of Cognito's list quota, (0, 1]
 )
 
 // Email sending accounts (EmailConfiguration.EmailSendingAccount).

@@ -38,6 +38,10 @@ const (
 	// HookFailures are calls of a user's hook that gave no answer (failed
 	// to invoke, timed out, crashed): Cognito's request failed with them.
 	HookFailures = "HookFailures"
+	// BackupsCompleted counts complete user-pool backups (manifest written);
+	// BackupUsers is the number of users the last one holds.
+	BackupsCompleted = "BackupsCompleted"
+	BackupUsers      = "BackupUsers"
 	// LogoutsIncomplete are logouts Cognito refused to complete: the API
 	// refuses the tokens, but the user's Cognito sessions live on.
 	LogoutsIncomplete = "LogoutsIncomplete"

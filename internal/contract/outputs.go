@@ -19,6 +19,8 @@ const (
 	OutputAPIURL                   = "ApiUrl"
 	OutputDenyListTableName        = "DenyListTableName"
 	OutputDashboardName            = "DashboardName"
+	OutputBackupBucketName         = "BackupBucketName"
+	OutputBackupStateMachineARN    = "BackupStateMachineArn"
 )
 
 // OutputClientID and OutputSignInURL name an app client's outputs: its
