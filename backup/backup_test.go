@@ -1,11 +1,13 @@
 package backup_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/authstack/authstack/backup"
 	"github.com/authstack/authstack/internal/test/mototest"
@@ -243,5 +246,50 @@ func TestADamagedPartIsRefused(t *testing.T) {
 	pc, err := backup.ReadPool(ctx, backup.Dir(dir), m)
 	if err != nil || aws.ToString(pc.UserPool.Id) != poolID {
 		t.Errorf("pool.json: %+v, %v", pc, err)
+	}
+}
+
+// TestTheFormatIsItsSchema validates what Export writes against the
+// published JSON Schema (docs/backup.schema.json), which other tools read.
+func TestTheFormatIsItsSchema(t *testing.T) {
+	awsCfg := mototest.Start(t)
+	ctx := mototest.Context(t)
+	idp := cip.NewFromConfig(awsCfg)
+	poolID := fill(t, ctx, idp, 7)
+	dir := t.TempDir()
+	m, err := backup.Export(ctx, idp, backup.Dir(dir), poolID, &backup.Options{PartSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, file, _, _ := runtime.Caller(0)
+	schemaPath := filepath.Join(filepath.Dir(file), "..", "docs", "backup.schema.json")
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	compile := func(ref string) *jsonschema.Schema {
+		s, err := c.Compile(schemaPath + ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	check := func(s *jsonschema.Schema, what string, b []byte) {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if err := s.Validate(v); err != nil {
+			t.Errorf("%s does not follow the schema: %v", what, err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, backup.ManifestFile))
+	check(compile(""), backup.ManifestFile, b)
+	for kind, def := range map[string]string{backup.KindUsers: "User", backup.KindGroups: "Group", backup.KindMembers: "Member"} {
+		s := compile("#/$defs/" + def)
+		if err := backup.Read(ctx, backup.Dir(dir), m, kind, func(line []byte) error {
+			check(s, kind+" line", line)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
@@ -19,6 +20,7 @@ import (
 	"github.com/authstack/authstack/constructs/logkey"
 	"github.com/authstack/authstack/constructs/resourceserver"
 	"github.com/authstack/authstack/constructs/triggers"
+	"github.com/authstack/authstack/constructs/userbackup"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
 	"github.com/authstack/authstack/internal/cdk/module"
@@ -73,6 +75,14 @@ func TestCorrectInAnyApp(t *testing.T) {
 			dashboard.NewDashboard(s, jsii.String("Dash"), &dashboard.DashboardProps{
 				StackName: jsii.String("any"), Functions: []dashboard.Function{{Name: "Authorizer", Function: a.Authorizer.Function}},
 			})
+		},
+		"user-pool backup, custom domain and its custom resources": func(s awscdk.Stack) {
+			pool := cognito.NewUserPool(s, jsii.String("Users"), nil)
+			userbackup.NewUserBackup(s, jsii.String("Backup"), &userbackup.UserBackupProps{UserPool: pool})
+			hosteddomain.NewHostedDomain(s, jsii.String("Login"), &hosteddomain.HostedDomainProps{UserPool: pool, CustomDomain: &hosteddomain.CustomDomainOptions{
+				DomainName:  jsii.String("auth.example.com"),
+				Certificate: acm.Certificate_FromCertificateArn(s, jsii.String("Cert"), jsii.String("arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555")),
+			}})
 		},
 		"Go function and log key": func(s awscdk.Stack) {
 			gofunction.NewGoFunction(s, jsii.String("Fn"), &gofunction.GoFunctionProps{
