@@ -293,3 +293,37 @@ func TestTheFormatIsItsSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestManyEmptyGroupsStillProgressWithinTheBudget(t *testing.T) {
+	awsCfg := mototest.Start(t)
+	ctx := mototest.Context(t)
+	idp := cip.NewFromConfig(awsCfg)
+	poolID := fill(t, ctx, idp, 2)
+	for i := 0; i < 12; i++ {
+		if _, err := idp.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(fmt.Sprint("empty-", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// GIVEN runs whose budget allows only a few calls (the clock moves a
+	// minute on every look)
+	dir := t.TempDir()
+	var ticks int64
+	now := func() time.Time { ticks++; return time.Unix(ticks*60, 0) }
+	runs := 0
+	for {
+		runs++
+		budget := time.Unix((ticks+4)*60, 0)
+		_, err := backup.Export(ctx, idp, backup.Dir(dir), poolID, &backup.Options{Now: now, Budget: budget})
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, backup.ErrIncomplete) || runs > 60 {
+			t.Fatalf("run %d: %v", runs, err)
+		}
+	}
+	// THEN every run moves on, and the backup completes with every membership
+	m, err := backup.ReadManifest(ctx, backup.Dir(dir))
+	if err != nil || m.Counts.Groups != 14 || m.Counts.Users != 2 || runs < 3 {
+		t.Errorf("after %d runs: %+v, %v", runs, m, err)
+	}
+}

@@ -51,7 +51,8 @@ type Options struct {
 	// against it; admin consoles and other exports do). (0, 1].
 	// Default: 0.8.
 	QuotaShare float64
-	// PartSize is the number of records per part file. Default: 10,000.
+	// PartSize is the number of records per part file (a users part may
+	// hold up to 59 more: whole ListUsers pages). Default: 10,000.
 	PartSize int
 	// Budget ends a run early: Export saves its checkpoint and returns
 	// ErrIncomplete when a part would end after it. Default: zero (no budget:
@@ -133,6 +134,11 @@ func newExporter(c Cognito, store Store, poolID string, o *Options) (*exporter, 
 	return e, nil
 }
 
+// over reports whether the run's budget is spent.
+func (e *exporter) over() bool {
+	return !e.o.Budget.IsZero() && e.o.Now().After(e.o.Budget)
+}
+
 func (e *exporter) run(ctx context.Context) (*Manifest, error) {
 	if err := e.load(ctx); err != nil {
 		return nil, err
@@ -141,7 +147,7 @@ func (e *exporter) run(ctx context.Context) (*Manifest, error) {
 		if e.cp.Phase == "done" {
 			return e.manifest(ctx)
 		}
-		if !e.o.Budget.IsZero() && e.o.Now().After(e.o.Budget) {
+		if e.over() {
 			return nil, ErrIncomplete
 		}
 		var err error
@@ -400,7 +406,9 @@ func (e *exporter) restartListing(kind string) {
 // exportUsers writes the next users part.
 func (e *exporter) exportUsers(ctx context.Context) error {
 	var records []any
-	for len(records) < e.o.PartSize {
+	// A part ends at PartSize records (a page may take it up to 59 past),
+	// or when the budget is spent: the checkpoint keeps the token.
+	for len(records) < e.o.PartSize && (len(records) == 0 || !e.over()) {
 		var page *cip.ListUsersOutput
 		err := e.call(ctx, func() (err error) {
 			page, err = e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: aws.String(e.pool), Limit: aws.Int32(MaxListUsers), PaginationToken: tokenOrNil(e.cp.NextToken)})
@@ -436,7 +444,9 @@ func (e *exporter) exportUsers(ctx context.Context) error {
 // (ListUsersInGroup: one listing per group, not a call per user).
 func (e *exporter) exportMembers(ctx context.Context) error {
 	var records []any
-	for len(records) < e.o.PartSize && e.cp.GroupIndex < len(e.cp.GroupNames) {
+	// Many empty groups cost calls without records: the budget is checked
+	// on every page, and the checkpoint keeps the group and the token.
+	for len(records) < e.o.PartSize && e.cp.GroupIndex < len(e.cp.GroupNames) && !e.over() {
 		group := e.cp.GroupNames[e.cp.GroupIndex]
 		var page *cip.ListUsersInGroupOutput
 		err := e.call(ctx, func() (err error) {
@@ -448,6 +458,9 @@ func (e *exporter) exportMembers(ctx context.Context) error {
 			return nil
 		}
 		var gone *ciptypes.ResourceNotFoundException
+		if errors.As(err, &gone) && strings.Contains(strings.ToLower(gone.ErrorMessage()), "pool") {
+			return fmt.Errorf("backup: the user pool %s is gone: %w", e.pool, err)
+		}
 		if errors.As(err, &gone) {
 			// Deleted since it was listed: it has no members to back up.
 			e.cp.GroupIndex, e.cp.NextToken = e.cp.GroupIndex+1, ""

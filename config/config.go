@@ -184,7 +184,6 @@ type Migration struct {
 	SecretARN string `yaml:"secretArn" json:"secretArn,omitempty"`
 }
 
-// Monitoring configures the dashboard and alarms.
 // Backup configures the scheduled export of the user pool (every user,
 // group, membership and the pool's configuration) to the stack's backup
 // bucket (constructs/userbackup, docs/BACKUP.md).
@@ -206,6 +205,7 @@ type Backup struct {
 	QuotaShare float64 `yaml:"quotaShare" json:"quotaShare"`
 }
 
+// Monitoring configures the dashboard and alarms.
 type Monitoring struct {
 	// AlarmEmails are subscribed to the operations topic that alarms notify.
 	// Default: none (subscribe your own endpoints to the topic).

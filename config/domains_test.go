@@ -104,3 +104,26 @@ func TestHostedUIAtTheZoneApexIsRefused(t *testing.T) {
 		t.Errorf("API at the apex: Validate() = %v", err)
 	}
 }
+
+func TestBackupSchedules(t *testing.T) {
+	for _, tc := range []struct {
+		schedule string
+		maxAge   int
+		want     string
+	}{
+		{"rate(1 day)", 36, ""},
+		{"rate(12 hours)", 13, ""},
+		{"cron(0 3 * * ? *)", 36, ""},
+		{"rate(30 minutes)", 36, "runs more than once an hour"},
+		{"rate(7 days)", 36, "backup.maxAgeHours: 36 is not longer than the schedule's 168 hours"},
+		{"daily", 36, `backup.schedule: "daily" is not an EventBridge schedule`},
+		{"rate(1 days)", 36, "is not an EventBridge schedule"},
+	} {
+		c := Reference()[0]
+		c.Backup.Schedule, c.Backup.MaxAgeHours = tc.schedule, tc.maxAge
+		err := c.Validate()
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s, %d h: Validate() = %v; want %q", tc.schedule, tc.maxAge, err, tc.want)
+		}
+	}
+}

@@ -416,6 +416,14 @@ func (c Config) validateBackup(v *collector) {
 	}
 	if !scheduleExpression.MatchString(b.Schedule) {
 		v.add("backup.schedule", "%q is not an EventBridge schedule: rate(1 day), rate(12 hours) or cron(MIN HOUR DAY MONTH WEEKDAY YEAR)", b.Schedule)
+	} else if hours, ok := rateHours(b.Schedule); ok {
+		switch {
+		case hours < 1:
+			// Runs would overlap, each at quotaShare of the pool's list quota.
+			v.add("backup.schedule", "%q runs more than once an hour; a backup of a large pool takes longer, and runs would share Cognito's list quota", b.Schedule)
+		case b.MaxAgeHours >= 1 && b.MaxAgeHours <= int(hours):
+			v.add("backup.maxAgeHours", "%d is not longer than the schedule's %v hours: the alarm would fire between every two backups", b.MaxAgeHours, hours)
+		}
 	}
 	if b.RetentionDays < 1 {
 		v.add("backup.retentionDays", "%d must be at least 1", b.RetentionDays)
@@ -426,4 +434,22 @@ func (c Config) validateBackup(v *collector) {
 	if b.QuotaShare <= 0 || b.QuotaShare > 1 {
 		v.add("backup.quotaShare", "%v must be in (0, 1]", b.QuotaShare)
 	}
+}
+
+// rateHours is the interval of a rate(N unit) expression in hours.
+func rateHours(expr string) (float64, bool) {
+	var n float64
+	var unit string
+	if _, err := fmt.Sscanf(expr, "rate(%g %s", &n, &unit); err != nil {
+		return 0, false
+	}
+	switch strings.TrimSuffix(strings.TrimSuffix(unit, ")"), "s") {
+	case "minute":
+		return n / 60, true
+	case "hour":
+		return n, true
+	case "day":
+		return n * 24, true
+	}
+	return 0, false
 }

@@ -126,6 +126,25 @@ func Check(templates []Template, lock *Lock, allow []string) error {
 		strings.Join(problems, "\n  "))
 }
 
+// Unlocked lists the pools of templates the lock does not hold, which
+// Check cannot protect ("STACK: user pool ID"): a new environment, a new
+// pool in a locked stack, a stack renamed.
+func Unlocked(templates []Template, lock *Lock) ([]string, error) {
+	pools, err := Pools(templates)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, stack := range slices.Sorted(maps.Keys(pools)) {
+		for _, id := range slices.Sorted(maps.Keys(pools[stack])) {
+			if _, ok := lock.Stacks[stack][id]; !ok {
+				out = append(out, stack+": user pool "+id)
+			}
+		}
+	}
+	return out, nil
+}
+
 // compare lists what differs between a locked pool and the template's.
 func compare(locked, cur Immutable) []string {
 	var out []string

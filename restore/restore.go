@@ -8,15 +8,15 @@
 // a run would do, changing nothing.
 //
 // Cognito gives every restored user a new sub; Report.SubMap maps old to
-// new, so apps that key data by sub can re-key (authctl writes it beside
-// the report).
+// new, so apps that key data by sub can re-key.
 //
 // Passwords never leave Cognito, so users come back without one, in one of
 // two ways, chosen explicitly (Options.Passwords):
 //   - PasswordsReset: each user is created with a random password nobody
-//     knows and then marked RESET_REQUIRED; at the next sign-in Cognito
-//     sends a code (email or SMS) to set a new password (forgot-password
-//     flow). Needs a verified email or phone number.
+//     knows and then marked RESET_REQUIRED, which makes Cognito send it a
+//     code (email or SMS) now; at its next sign-in it sets a new password
+//     with a code (forgot-password flow). Needs a verified email or phone
+//     number; disabled users are disabled first and sent nothing.
 //   - PasswordsMigrate: users are not created; the stack's user-migration
 //     trigger creates each one, with the password it verifies, at the first
 //     sign-in. Groups are restored, and the memberships of users who have
@@ -107,6 +107,16 @@ type Report struct {
 	UsersToInvite                         []string
 	MembershipsAdded, MembershipsExisting int
 	MembershipsPending                    int // users not (yet) in the pool
+	// MembershipsSkipped belong to users in Conflicts.
+	MembershipsSkipped int
+	// Conflicts are users of the pool with a backed-up user's name but
+	// other attributes (someone else, in a live pool): left alone, by the
+	// pool's username with the reason.
+	Conflicts map[string]string
+	// UsersFailed are users the pool refused (an attribute its schema
+	// lacks, no email in an email-username pool), with Cognito's reason;
+	// the others are restored.
+	UsersFailed map[string]string
 	// SubMap maps each restored user's sub in the backup to its new sub
 	// (existing users too: their current sub).
 	SubMap map[string]string
@@ -131,7 +141,8 @@ func Restore(ctx context.Context, c Cognito, store backup.Store, poolID string, 
 		return nil, err
 	}
 	r := &restorer{ctx: ctx, c: c, pool: poolID, o: o, limiter: rate.NewLimiter(rate.Limit(o.QuotaShare*CreateRequestsPerSecond), 1),
-		rep: &Report{DryRun: o.DryRun, UsersSkipped: map[string]string{}, SubMap: map[string]string{}}, present: map[string]bool{}}
+		rep:     &Report{DryRun: o.DryRun, UsersSkipped: map[string]string{}, SubMap: map[string]string{}, Conflicts: map[string]string{}, UsersFailed: map[string]string{}},
+		present: map[string]bool{}, conflict: map[string]bool{}}
 	start := time.Now()
 	var desc *cip.DescribeUserPoolOutput
 	if err := r.call(func() (err error) {
@@ -173,6 +184,8 @@ type restorer struct {
 	username map[string]string // the backup's username -> the pool's
 	planned  map[string]bool   // users a dry run would create
 	newSub   map[string]string // restored username -> its new sub
+	conflict map[string]bool   // backed-up usernames whose namesake is someone else
+	reported int               // users handled at the last Progress call
 }
 
 // call paces f and retries it while Cognito throttles.
@@ -249,11 +262,7 @@ func (r *restorer) usernameOf(u backup.User) string {
 }
 
 func (r *restorer) user(u backup.User) error {
-	defer func() {
-		if n := r.rep.UsersCreated + r.rep.UsersExisting; r.o.Progress != nil && n%100 == 0 {
-			r.o.Progress(*r.rep)
-		}
-	}()
+	defer r.progress()
 	name := r.usernameOf(u)
 	r.username[u.Username] = name
 	existing, err := r.getUser(name)
@@ -261,14 +270,7 @@ func (r *restorer) user(u backup.User) error {
 		return err
 	}
 	if existing != nil {
-		// Later calls use the pool's own username (Cognito's generated one
-		// in an email-username pool; aliases are not accepted everywhere).
-		actual := aws.ToString(existing.Username)
-		r.username[u.Username] = actual
-		r.rep.UsersExisting++
-		r.present[actual] = true
-		r.rep.SubMap[u.Sub] = subOf(existing.UserAttributes)
-		return nil
+		return r.existingUser(u, existing)
 	}
 	if u.Status == string(ciptypes.UserStatusTypeExternalProvider) {
 		r.rep.UsersSkipped[name] = "a federated user (EXTERNAL_PROVIDER) comes back at its next sign-in through its identity provider"
@@ -283,27 +285,22 @@ func (r *restorer) user(u backup.User) error {
 		r.planned[name] = true
 		return nil
 	}
-	var attrs []ciptypes.AttributeType
-	names := make([]string, 0, len(u.Attributes))
-	for n := range u.Attributes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if slices.Contains(readOnly, n) {
-			continue
-		}
-		attrs = append(attrs, ciptypes.AttributeType{Name: aws.String(n), Value: aws.String(u.Attributes[n])})
-	}
 	var created *cip.AdminCreateUserOutput
 	err = r.call(func() (err error) {
 		created, err = r.c.AdminCreateUser(r.ctx, &cip.AdminCreateUserInput{
-			UserPoolId: aws.String(r.pool), Username: aws.String(name), UserAttributes: attrs,
+			UserPoolId: aws.String(r.pool), Username: aws.String(name), UserAttributes: restorable(u),
 			// No welcome message: the user is being restored, not invited.
 			MessageAction: ciptypes.MessageActionTypeSuppress,
 		})
 		return err
 	})
+	var invalid *ciptypes.InvalidParameterException
+	if errors.As(err, &invalid) {
+		// The pool refuses this user (an attribute its schema lacks, no
+		// email in an email-username pool): the others are restored.
+		r.rep.UsersFailed[name] = invalid.ErrorMessage()
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("user %s: AdminCreateUser: %w", name, err)
 	}
@@ -318,14 +315,36 @@ func (r *restorer) user(u backup.User) error {
 		r.username[u.Username] = name
 		r.newSub[name] = subOf(got.UserAttributes)
 	}
-	// A random permanent password nobody knows, then RESET_REQUIRED: the
-	// user sets a new one with a code at the next sign-in. Cognito sends
-	// that code only to a verified email or phone number; a user without
-	// one stays FORCE_CHANGE_PASSWORD, and is listed for an invitation.
-	// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html
+	r.rep.UsersCreated++
+	r.present[name] = true
+	r.rep.SubMap[u.Sub] = r.newSub[name]
+	return r.settle(u, name, true)
+}
+
+// settle brings a restored user to the backup's state: disabled first (a
+// disabled user is sent nothing), then a password path. A user that was
+// just created (or a rerun finds half-restored: FORCE_CHANGE_PASSWORD) gets
+// a random password nobody knows; an enabled one with a verified email or
+// phone is then marked RESET_REQUIRED, which makes Cognito send it a code
+// now (and again when it signs in and asks for one). Without a verified
+// contact no code can reach the user: it stays FORCE_CHANGE_PASSWORD and
+// is listed in UsersToInvite.
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html
+func (r *restorer) settle(u backup.User, name string, needsPassword bool) error {
+	if !u.Enabled {
+		if err := r.call(func() error {
+			_, err := r.c.AdminDisableUser(r.ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(r.pool), Username: aws.String(name)})
+			return err
+		}); err != nil {
+			return fmt.Errorf("user %s: AdminDisableUser: %w", name, err)
+		}
+	}
+	if !needsPassword {
+		return nil
+	}
 	if u.Attributes["email_verified"] != "true" && u.Attributes["phone_number_verified"] != "true" {
 		r.rep.UsersToInvite = append(r.rep.UsersToInvite, name)
-		return r.finish(u, name)
+		return nil
 	}
 	secret, err := randomPassword()
 	if err != nil {
@@ -337,29 +356,78 @@ func (r *restorer) user(u backup.User) error {
 	}); err != nil {
 		return fmt.Errorf("user %s: AdminSetUserPassword: %w", name, err)
 	}
+	if !u.Enabled {
+		return nil // no message to a disabled user; reset it when it is enabled again
+	}
 	if err := r.call(func() error {
 		_, err := r.c.AdminResetUserPassword(r.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(r.pool), Username: aws.String(name)})
 		return err
 	}); err != nil {
 		return fmt.Errorf("user %s: AdminResetUserPassword: %w", name, err)
 	}
-	return r.finish(u, name)
+	return nil
 }
 
-// finish disables a restored user that was disabled and records it.
-func (r *restorer) finish(u backup.User, name string) error {
-	if !u.Enabled {
-		if err := r.call(func() error {
-			_, err := r.c.AdminDisableUser(r.ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(r.pool), Username: aws.String(name)})
-			return err
-		}); err != nil {
-			return fmt.Errorf("user %s: AdminDisableUser: %w", name, err)
+// existingUser handles a user the pool has already: the backup's (an
+// earlier run's, completed if it stopped half-way), or someone else with the
+// same name in a live pool, which is reported and left alone: no
+// memberships, no sub mapping.
+func (r *restorer) existingUser(u backup.User, existing *cip.AdminGetUserOutput) error {
+	// Later calls use the pool's own username (Cognito's generated one in
+	// an email-username pool; aliases are not accepted everywhere).
+	actual := aws.ToString(existing.Username)
+	have := map[string]string{}
+	for _, a := range existing.UserAttributes {
+		have[aws.ToString(a.Name)] = aws.ToString(a.Value)
+	}
+	for _, a := range restorable(u) {
+		if have[aws.ToString(a.Name)] != aws.ToString(a.Value) {
+			r.rep.Conflicts[actual] = fmt.Sprintf("a user of that name exists with another %s: not merged (no memberships, no sub mapping)", aws.ToString(a.Name))
+			r.conflict[u.Username] = true
+			return nil
 		}
 	}
-	r.rep.UsersCreated++
-	r.present[name] = true
-	r.rep.SubMap[u.Sub] = r.newSub[name]
+	r.username[u.Username] = actual
+	r.rep.UsersExisting++
+	r.present[actual] = true
+	r.rep.SubMap[u.Sub] = subOf(existing.UserAttributes)
+	if r.o.DryRun || r.o.Passwords == PasswordsMigrate {
+		return nil
+	}
+	// A run that stopped after AdminCreateUser left the user without a
+	// usable password (FORCE_CHANGE_PASSWORD, the temporary one never sent)
+	// or enabled when the backup's was disabled: finish it. A user disabled
+	// since (the backup's was enabled) is an administrator's decision.
+	halfway := existing.UserStatus == ciptypes.UserStatusTypeForceChangePassword
+	if halfway || existing.Enabled && !u.Enabled {
+		return r.settle(u, actual, halfway)
+	}
 	return nil
+}
+
+// restorable are the attributes of u a restore writes back.
+func restorable(u backup.User) []ciptypes.AttributeType {
+	names := make([]string, 0, len(u.Attributes))
+	for n := range u.Attributes {
+		if !slices.Contains(readOnly, n) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	attrs := make([]ciptypes.AttributeType, 0, len(names))
+	for _, n := range names {
+		attrs = append(attrs, ciptypes.AttributeType{Name: aws.String(n), Value: aws.String(u.Attributes[n])})
+	}
+	return attrs
+}
+
+// progress reports every 100 users handled.
+func (r *restorer) progress() {
+	n := r.rep.UsersCreated + r.rep.UsersExisting + len(r.rep.UsersSkipped) + len(r.rep.UsersFailed) + len(r.rep.Conflicts)
+	if r.o.Progress != nil && n > 0 && n%100 == 0 && n != r.reported {
+		r.reported = n
+		r.o.Progress(*r.rep)
+	}
 }
 
 func (r *restorer) getUser(username string) (*cip.AdminGetUserOutput, error) {
@@ -379,6 +447,10 @@ func (r *restorer) getUser(username string) (*cip.AdminGetUserOutput, error) {
 }
 
 func (r *restorer) member(m backup.Member) error {
+	if r.conflict[m.Username] {
+		r.rep.MembershipsSkipped++
+		return nil
+	}
 	if name, ok := r.username[m.Username]; ok {
 		m.Username = name
 	}

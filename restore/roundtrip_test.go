@@ -153,7 +153,10 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 		// Passwords never leave Cognito: the user sets a new one with a code
 		// sent to a verified contact; without one it awaits an invitation.
 		want := ciptypes.UserStatusTypeResetRequired
-		if u.attrs["email_verified"] != "true" && u.attrs["phone_number_verified"] != "true" {
+		if !u.enabled {
+			// A disabled user is sent nothing: a random password, reset when enabled again.
+			want = ciptypes.UserStatusTypeConfirmed
+		} else if u.attrs["email_verified"] != "true" && u.attrs["phone_number_verified"] != "true" {
 			want = ciptypes.UserStatusTypeForceChangePassword
 			if !slices.Contains(rep.UsersToInvite, aws.ToString(got.Username)) {
 				t.Errorf("%s: not in UsersToInvite %v", u.username, rep.UsersToInvite)
@@ -239,4 +242,81 @@ func subOf(t *testing.T, ctx context.Context, idp *cip.Client, poolID, username 
 		}
 	}
 	return ""
+}
+
+func TestNamesakesHalfRestoredUsersAndRefusedOnes(t *testing.T) {
+	awsCfg := mototest.Start(t)
+	ctx := mototest.Context(t)
+	idp := cip.NewFromConfig(awsCfg)
+	src := pool(t, ctx, idp, "source")
+	users := seed(t, ctx, idp, src)
+	dir := t.TempDir()
+	if _, err := backup.Export(ctx, idp, backup.Dir(dir), src, nil); err != nil {
+		t.Fatal(err)
+	}
+	// GIVEN a live target pool where someone else already holds a backed-up
+	// name, and a user an earlier run created but did not finish
+	dst := pool(t, ctx, idp, "target")
+	if _, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(dst), Username: aws.String("confirmed@example.com"),
+		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String("confirmed@example.com")}, {Name: aws.String("name"), Value: aws.String("Someone Else")}},
+		MessageAction:  ciptypes.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	forced := users[2] // phone verified, FORCE_CHANGE_PASSWORD in the source
+	var attrs []ciptypes.AttributeType
+	attrs = append(attrs, ciptypes.AttributeType{Name: aws.String("email"), Value: aws.String(forced.username)})
+	for k, v := range forced.attrs {
+		attrs = append(attrs, ciptypes.AttributeType{Name: aws.String(k), Value: aws.String(v)})
+	}
+	if _, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(dst), Username: aws.String(forced.username),
+		UserAttributes: attrs, MessageAction: ciptypes.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	// WHEN the backup is restored
+	rep, err := restore.Restore(ctx, idp, backup.Dir(dir), dst, restore.Options{Passwords: restore.PasswordsReset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN the namesake is reported and keeps its groups (none), not merged
+	if len(rep.Conflicts) != 1 || rep.MembershipsSkipped != 2 {
+		t.Errorf("conflicts %v, memberships skipped %d; want the namesake and its 2 memberships", rep.Conflicts, rep.MembershipsSkipped)
+	}
+	g, _ := idp.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: aws.String(dst), Username: aws.String("confirmed@example.com")})
+	if g == nil || len(g.Groups) != 0 {
+		t.Errorf("the namesake got groups: %+v", g)
+	}
+	// AND the half-restored user is finished: its password reset like the others
+	got, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(dst), Username: aws.String(forced.username)})
+	if err != nil || got.UserStatus != ciptypes.UserStatusTypeResetRequired {
+		t.Errorf("half-restored user: %+v, %v; want RESET_REQUIRED", got, err)
+	}
+	// GIVEN a pool whose schema lacks the backup's custom attribute (moto
+	// does not check schemas; Cognito answers InvalidParameterException,
+	// as its API reference documents) WHEN restored THEN the users it
+	// refuses are reported and the others restored
+	bare, err := idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("bare"),
+		UsernameAttributes: []ciptypes.UsernameAttributeType{ciptypes.UsernameAttributeTypeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = restore.Restore(ctx, schemaChecking{idp}, backup.Dir(dir), aws.ToString(bare.UserPool.Id), restore.Options{Passwords: restore.PasswordsReset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.UsersFailed) != 2 || rep.UsersCreated != 2 {
+		t.Errorf("failed %v, created %d; want the 2 users with custom:tenant_id refused and 2 restored", rep.UsersFailed, rep.UsersCreated)
+	}
+}
+
+// schemaChecking refuses custom attributes as Cognito does for a pool
+// whose schema lacks them.
+type schemaChecking struct{ *cip.Client }
+
+func (c schemaChecking) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserInput, o ...func(*cip.Options)) (*cip.AdminCreateUserOutput, error) {
+	for _, a := range in.UserAttributes {
+		if strings.HasPrefix(aws.ToString(a.Name), "custom:") {
+			return nil, &ciptypes.InvalidParameterException{Message: aws.String("Attributes did not conform to the schema: Type for attribute {" + aws.ToString(a.Name) + "} could not be determined")}
+		}
+	}
+	return c.Client.AdminCreateUser(ctx, in, o...)
 }

@@ -77,6 +77,13 @@ func guardPools(app awscdk.App, log io.Writer) error {
 		fmt.Fprintf(log, "authstack: wrote the user pools of %d stacks to %s\n", len(templates), path)
 		return guard.Write(path, lock)
 	}
+	unlocked, err := guard.Unlocked(templates, lock)
+	if err != nil {
+		return err
+	}
+	for _, u := range unlocked {
+		fmt.Fprintf(log, "authstack: warning: %s is not in %s, so a change that would replace it is not caught; record it with make update-lock once deployed\n", u, path)
+	}
 	var allow []string
 	if v, ok := contextString(app, ContextAllowReplacement); ok {
 		allow = strings.Split(v, ",")

@@ -71,6 +71,15 @@ func TestGuardRefusesAPoolReplacement(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `auth-test: user pool UserPool335E89E8: UsernameConfiguration changes from {"CaseSensitive":true} to {"CaseSensitive":false}`) {
 		t.Fatalf("guard = %v", err)
 	}
+	// AND a stack whose pool is not locked is named in a warning
+	var log strings.Builder
+	app := appWith(t, map[string]interface{}{"env": "test", ContextUserPoolLock: filepath.Join(t.TempDir(), "none.json")})
+	if err := run(app); err != nil {
+		t.Fatal(err)
+	}
+	if err := guardPools(app, &log); err != nil || !strings.Contains(log.String(), "warning: auth-test: user pool UserPool335E89E8 is not in") {
+		t.Errorf("no lock: %v, %q", err, log.String())
+	}
 	// AND a deliberate migration of that stack passes
 	if err := synth(map[string]interface{}{ContextAllowReplacement: "auth-test"}); err != nil {
 		t.Errorf("allowed: %v", err)

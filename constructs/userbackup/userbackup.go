@@ -60,9 +60,9 @@ type UserBackupProps struct {
 	ServerAccessLogsBucket s3.IBucket
 	// Key encrypts the bucket. Default: a new rotating customer-managed key.
 	Key kms.IKey
-	// LogKey, LogRetention, LogLevel and Tracing configure the function and
-	// the state machine's logs. Default: gofunction's (a new key, three
-	// months, INFO, no tracing).
+	// LogKey, LogRetention, LogLevel and Tracing configure the function's
+	// and the state machine's logs and X-Ray. Default: one new key for both
+	// log groups, three months, INFO, no tracing.
 	LogKey       kms.IKey
 	LogRetention logs.RetentionDays
 	LogLevel     lambda.ApplicationLogLevel
@@ -147,16 +147,19 @@ func NewUserBackup(scope constructs.Construct, id *string, props *UserBackupProp
 			Tracing:               tracing,
 			ApplicationLogLevelV2: props.LogLevel,
 		},
-		LogKey: props.LogKey, LogRetention: props.LogRetention,
+		LogKey: logKeyOf(b, props), LogRetention: props.LogRetention,
 	})
-	b.Bucket.GrantReadWrite(b.Function.Function, nil)
+	// Only what an export does: read and write objects under backups/ (never
+	// delete one, nor a version: versioning keeps every backup recoverable).
+	b.Bucket.GrantRead(b.Function.Function, jsii.String("backups/*"))
+	b.Bucket.GrantPut(b.Function.Function, jsii.String("backups/*"))
 	props.UserPool.Grant(b.Function.Function, jsii.String("cognito-idp:DescribeUserPool"), jsii.String("cognito-idp:GetUserPoolMfaConfig"),
 		jsii.String("cognito-idp:ListUserPoolClients"), jsii.String("cognito-idp:DescribeUserPoolClient"),
 		jsii.String("cognito-idp:ListGroups"), jsii.String("cognito-idp:ListUsers"), jsii.String("cognito-idp:ListUsersInGroup"))
 	nag.Suppress(b.Function.Role, "AwsSolutions-IAM5",
-		"The backup function reads and writes the backup bucket's objects (arn:.../*, the prefix backups/ of one bucket) and uses its key (kms:GenerateDataKey*, kms:ReEncrypt*), as Bucket.grantReadWrite writes them.",
-		"Action::s3:Abort*", "Action::s3:DeleteObject*", "Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*",
-		"Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*", "Resource::<"+b.bucketLogicalID()+".Arn>/*")
+		"The backup function reads and writes objects under backups/ of its bucket (arn:.../backups/*, one folder per run, names chosen at run time) and uses the bucket's key for them (kms:GenerateDataKey*, kms:ReEncrypt*), as Bucket.grantRead and grantPut write them; it cannot delete anything.",
+		"Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*", "Action::s3:Abort*",
+		"Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*", "Resource::<"+b.bucketLogicalID()+".Arn>/backups/*")
 
 	// The loop: Export until done; a failed step retries from its checkpoint.
 	step := tasks.NewLambdaInvoke(b, jsii.String("Export"), &tasks.LambdaInvokeProps{
@@ -171,16 +174,20 @@ func NewUserBackup(scope constructs.Construct, id *string, props *UserBackupProp
 	done := sfn.NewChoice(b, jsii.String("Done?"), nil).
 		When(sfn.Condition_BooleanEquals(jsii.String("$.done"), jsii.Bool(true)), sfn.NewSucceed(b, jsii.String("Backed up"), nil), nil).
 		Otherwise(step)
+	logKey := logKeyOf(b, props)
 	smLogs := logs.NewLogGroup(b, jsii.String("StateMachineLogs"), &logs.LogGroupProps{
-		EncryptionKey: props.LogKey, Retention: orDefault(props.LogRetention), RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		EncryptionKey: logKey, Retention: orDefault(props.LogRetention), RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	b.StateMachine = sfn.NewStateMachine(b, jsii.String("StateMachine"), &sfn.StateMachineProps{
 		DefinitionBody: sfn.DefinitionBody_FromChainable(start.Next(step).Next(done)),
 		Timeout:        awscdk.Duration_Hours(jsii.Number(12)),
 		Comment:        jsii.String("authstack: back up the user pool (users, groups, memberships, configuration)"),
 		Logs:           &sfn.LogOptions{Destination: smLogs, Level: sfn.LogLevel_ALL, IncludeExecutionData: jsii.Bool(false)},
-		TracingEnabled: jsii.Bool(true),
+		TracingEnabled: jsii.Bool(props.Tracing),
 	})
+	if !props.Tracing {
+		nag.Suppress(b.StateMachine, "AwsSolutions-SF2", "X-Ray is the Tracing prop (config tracing, off by default: X-Ray bills per trace); the state machine logs every event.")
+	}
 	// The L2 makes the state machine depend on its role, which its RoleArn
 	// already references (cfn-lint W3005); the role's policy is what it needs first.
 	if policy := b.StateMachine.Role().Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
@@ -205,7 +212,7 @@ func NewUserBackup(scope constructs.Construct, id *string, props *UserBackupProp
 	// which the age alarm catches.
 	failed := b.StateMachine.MetricFailed(&cw.MetricOptions{Period: period, Statistic: jsii.String("Sum")})
 	b.FailedAlarm = cw.NewAlarm(b, jsii.String("Failed"), &cw.AlarmProps{
-		AlarmDescription: jsii.String("A user-pool backup failed: see the state machine's execution and the backup function's logs; the next run resumes it"),
+		AlarmDescription: jsii.String("A user-pool backup failed: see the state machine's execution and the backup function's logs; redrive the execution to resume it from its checkpoint (a new run starts over)"),
 		Metric:           failed, Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
 		ComparisonOperator: cw.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD, TreatMissingData: cw.TreatMissingData_NOT_BREACHING,
 	})
@@ -270,4 +277,16 @@ func (p *UserBackupProps) validate() error {
 		return fmt.Errorf("QuotaShare %v must be in (0, 1]", *v)
 	}
 	return nil
+}
+
+// logKeyOf is props.LogKey, or one new key for the function's and the
+// state machine's logs.
+func logKeyOf(b *UserBackup, props *UserBackupProps) kms.IKey {
+	if props.LogKey != nil {
+		return props.LogKey
+	}
+	if k := b.Node().TryFindChild(jsii.String("LogKey")); k != nil {
+		return k.(kms.IKey)
+	}
+	return kmskey.NewForLogs(b, "LogKey", "the logs of "+*b.Node().Path())
 }

@@ -22,7 +22,7 @@ func TestScheduledBackup(t *testing.T) {
 	pool := cognito.NewUserPool(stack, jsii.String("Pool"), nil)
 	b := userbackup.NewUserBackup(stack, jsii.String("Backup"), &userbackup.UserBackupProps{
 		UserPool: pool, StackName: jsii.String("shop-prod"), Schedule: events.Schedule_Expression(jsii.String("rate(12 hours)")),
-		RetentionDays: jsii.Number(10), MaxAgeHours: jsii.Number(30), QuotaShare: jsii.Number(0.5),
+		RetentionDays: jsii.Number(10), MaxAgeHours: jsii.Number(30), QuotaShare: jsii.Number(0.5), Tracing: true,
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 	poolID := *stack.GetLogicalId(pool.Node().DefaultChild().(awscdk.CfnElement))
@@ -110,5 +110,19 @@ func TestInvalidProps(t *testing.T) {
 		if msg := cdktest.Panics(func() { userbackup.NewUserBackup(stack, jsii.String("B"), props) }); !strings.Contains(msg, "userbackup B: "+tc.want) {
 			t.Errorf("panic = %q; want %q", msg, tc.want)
 		}
+	}
+}
+
+func TestTheFunctionCannotDeleteBackups(t *testing.T) {
+	stack := cdktest.NewStack(t)
+	userbackup.NewUserBackup(stack, jsii.String("Backup"), &userbackup.UserBackupProps{UserPool: cognito.NewUserPool(stack, jsii.String("Pool"), nil)})
+	b, _ := json.Marshal(assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::IAM::Policy"), nil))
+	for _, never := range []string{"s3:DeleteObject", "s3:PutBucket", "s3:PutLifecycle"} {
+		if strings.Contains(string(b), never) {
+			t.Errorf("the backup function may %s: %s", never, b)
+		}
+	}
+	if !strings.Contains(string(b), `"/backups/*"`) {
+		t.Errorf("the grants are not limited to backups/*: %s", b)
 	}
 }

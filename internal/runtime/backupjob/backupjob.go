@@ -33,9 +33,10 @@ type Output struct {
 
 // Handler backs up one pool into a bucket.
 type Handler struct {
-	Cognito    backup.Cognito
-	Store      func(prefix string) backup.Store
-	PoolID     string
+	Cognito backup.Cognito
+	Store   func(prefix string) backup.Store
+	PoolID  string
+	// QuotaShare is backup.Options.QuotaShare. Default: 0 (backup's, 0.8).
 	QuotaShare float64
 	Metrics    *telemetry.Metrics
 	// Margin is the time kept before the invocation's deadline to save
