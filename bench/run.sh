@@ -107,7 +107,7 @@ echo "peer sends as fast as it can, authstack paces itself at its share of Cogni
 echo "second for a backup, 40 calls a second for a restore, about 5 calls a restored user), which is what"
 echo "bounds both against Cognito. A million users at those rates: backup about 23 minutes (16,667 pages of"
 echo "users at 24 a second, 11.6 min, and as many of memberships), restore about 35 hours (8 users a second);"
-echo "Cognito's CSV import job, not implemented yet, avoids the per-user calls (docs/BACKUP.md)."
+echo "above 100,000 users the restore can use Cognito's CSV import job instead (docs/BACKUP.md)."
 echo
 echo '```'
 go test ./bench/backup/ -run '^$' -bench . -benchtime 1x 2>&1 | grep -E '^(Benchmark|ok)'

@@ -76,10 +76,35 @@ const (
 	CreateRequestsPerSecond = 50
 )
 
+// Method is how a restore creates users.
+type Method string
+
+const (
+	// MethodAuto creates users one by one up to ImportThreshold users, and
+	// with an import job above it when ImportLogsRoleARN is set.
+	MethodAuto Method = ""
+	// MethodAdmin creates each user with AdminCreateUser.
+	MethodAdmin Method = "admin"
+	// MethodImport creates the users with a verified email or phone with
+	// one CSV user import job (the others one by one).
+	MethodImport Method = "import"
+)
+
 // Options configure Restore.
 type Options struct {
 	// Passwords chooses how users get a password back. Required.
 	Passwords Passwords
+	// Method chooses how users are created (with Passwords reset).
+	// Default: MethodAuto.
+	Method Method
+	// ImportLogsRoleARN is the IAM role Cognito's import job writes its
+	// CloudWatch log with (CreateUserImportJob's CloudWatchLogsRoleArn).
+	// Required for an import job. Default: "" (no import job).
+	// Source: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-using-import-tool-cli-cloudwatch-iam-role.html
+	ImportLogsRoleARN string
+	// ImportThreshold is the number of users in the backup above which
+	// MethodAuto uses an import job. Default: 100,000.
+	ImportThreshold int
 	// DryRun plans: reads the backup and the pool, changes nothing.
 	// Default: false.
 	DryRun bool
@@ -100,6 +125,8 @@ type Report struct {
 	// external-provider user comes back at its next federated sign-in), by
 	// username with the reason.
 	UsersSkipped map[string]string
+	// UsersImported came in through an import job (counted in UsersCreated).
+	UsersImported int
 	// UsersToInvite were restored without a verified email or phone
 	// number, so Cognito cannot send them a reset code: they stay
 	// FORCE_CHANGE_PASSWORD; invite them (AdminCreateUser with
@@ -142,7 +169,7 @@ func Restore(ctx context.Context, c Cognito, store backup.Store, poolID string, 
 	}
 	r := &restorer{ctx: ctx, c: c, pool: poolID, o: o, limiter: rate.NewLimiter(rate.Limit(o.QuotaShare*CreateRequestsPerSecond), 1),
 		rep:     &Report{DryRun: o.DryRun, UsersSkipped: map[string]string{}, SubMap: map[string]string{}, Conflicts: map[string]string{}, UsersFailed: map[string]string{}},
-		present: map[string]bool{}, conflict: map[string]bool{}}
+		present: map[string]bool{}, conflict: map[string]bool{}, importPoll: 10 * time.Second}
 	start := time.Now()
 	var desc *cip.DescribeUserPoolOutput
 	if err := r.call(func() (err error) {
@@ -158,7 +185,25 @@ func Restore(ctx context.Context, c Cognito, store backup.Store, poolID string, 
 	if err := backup.Each(ctx, store, m, backup.KindGroups, r.group); err != nil {
 		return r.rep, err
 	}
-	if err := backup.Each(ctx, store, m, backup.KindUsers, r.user); err != nil {
+	threshold := o.ImportThreshold
+	if threshold == 0 {
+		threshold = 100000
+	}
+	switch {
+	case o.Method == MethodImport && o.ImportLogsRoleARN == "":
+		return r.rep, errors.New("restore: an import job needs ImportLogsRoleARN, the role Cognito writes the job's CloudWatch log with")
+	case o.Method != MethodAuto && o.Method != MethodAdmin && o.Method != MethodImport:
+		return r.rep, fmt.Errorf("restore: Method %q: choose %q, %q or %q", o.Method, MethodAuto, MethodAdmin, MethodImport)
+	}
+	importJob := o.Passwords == PasswordsReset && (o.Method == MethodImport || o.Method == MethodAuto && o.ImportLogsRoleARN != "" && m.Counts.Users > threshold)
+	if importJob {
+		if err := r.importUsers(store, m); err != nil {
+			return r.rep, err
+		}
+		if err := r.afterImport(store, m); err != nil {
+			return r.rep, err
+		}
+	} else if err := backup.Each(ctx, store, m, backup.KindUsers, r.user); err != nil {
 		return r.rep, err
 	}
 	if err := backup.Each(ctx, store, m, backup.KindMembers, r.member); err != nil {
@@ -186,6 +231,9 @@ type restorer struct {
 	newSub   map[string]string // restored username -> its new sub
 	conflict map[string]bool   // backed-up usernames whose namesake is someone else
 	reported int               // users handled at the last Progress call
+	before   map[string]bool   // users (names and sign-in attributes) the pool had before an import job
+	// importPoll is the interval between two DescribeUserImportJob calls.
+	importPoll time.Duration
 }
 
 // call paces f and retries it while Cognito throttles.
