@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/aws/smithy-go"
-	"golang.org/x/time/rate"
+
+	"github.com/authstack/authstack/internal/pace"
 )
 
 // Cognito is what Export calls of the Cognito user pools API
@@ -98,12 +98,12 @@ func Export(ctx context.Context, c Cognito, store Store, poolID string, o *Optio
 }
 
 type exporter struct {
-	c       Cognito
-	store   Store
-	pool    string
-	o       Options
-	limiter *rate.Limiter
-	cp      checkpoint
+	c     Cognito
+	store Store
+	pool  string
+	o     Options
+	pacer *pace.Pacer
+	cp    checkpoint
 }
 
 func newExporter(c Cognito, store Store, poolID string, o *Options) (*exporter, error) {
@@ -129,8 +129,7 @@ func newExporter(c Cognito, store Store, poolID string, o *Options) (*exporter, 
 	if poolID == "" {
 		return nil, errors.New("backup: the user pool id is required")
 	}
-	rps := e.o.QuotaShare * ListRequestsPerSecond
-	e.limiter = rate.NewLimiter(rate.Limit(rps), 1)
+	e.pacer = pace.New(e.o.QuotaShare * ListRequestsPerSecond)
 	return e, nil
 }
 
@@ -210,37 +209,8 @@ func (e *exporter) save(ctx context.Context) error {
 	return nil
 }
 
-// call paces f by the quota share and retries it while Cognito throttles
-// (the client's own retryer, adaptive mode recommended, retries first).
-func (e *exporter) call(ctx context.Context, f func() error) error {
-	wait := 500 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		if err := e.limiter.Wait(ctx); err != nil {
-			return err
-		}
-		err := f()
-		if err == nil || !throttled(err) || attempt == 8 {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 20*time.Second)
-	}
-}
-
-// throttled reports Cognito's throttling answer.
-// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html
-func throttled(err error) bool {
-	var tooMany *ciptypes.TooManyRequestsException
-	if errors.As(err, &tooMany) {
-		return true
-	}
-	var api smithy.APIError
-	return errors.As(err, &api) && (api.ErrorCode() == "ThrottlingException" || api.ErrorCode() == "TooManyRequestsException")
-}
+// call paces f by the quota share and retries it while Cognito throttles.
+func (e *exporter) call(ctx context.Context, f func() error) error { return e.pacer.Call(ctx, f) }
 
 // putPart writes records as a JSON Lines part and records it.
 func (e *exporter) putPart(ctx context.Context, kind string, records []any) error {

@@ -252,20 +252,10 @@ func NewCrossRegionParameter(scope constructs.Construct, id *string, props *Cros
 		rp["Refresh"] = props.Refresh
 	}
 	r := newResource(scope, id, TypeCrossRegionParameter, rp)
-	ProviderOf(scope).grant("ReadParameter"+alphanumeric(*id), []string{"ssm:GetParameter"}, awscdk.Fn_Join(jsii.String(""), &[]*string{
+	ProviderOf(scope).grant("ReadParameter"+cdkutil.Alphanumeric(*id), []string{"ssm:GetParameter"}, awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":ssm:"), props.Region, jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":parameter"), props.Name,
 	}))
 	return r
-}
-
-// alphanumeric keeps what an IAM statement id may hold ([A-Za-z0-9]).
-func alphanumeric(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
 }
 
 // ValidationRecordsProps configures NewValidationRecords.
@@ -289,6 +279,6 @@ func NewValidationRecords(scope constructs.Construct, id *string, props *Validat
 	// Its ZoneId Ref orders it after the zone: deleted before it.
 	// The zone's ARN in the stack's partition (HostedZoneArn writes arn:aws).
 	arn := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":route53:::hostedzone/"), props.Zone.HostedZoneId()})
-	ProviderOf(scope).grant("ValidationRecords"+alphanumeric(*id), []string{"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"}, arn)
+	ProviderOf(scope).grant("ValidationRecords"+cdkutil.Alphanumeric(*id), []string{"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"}, arn)
 	return r
 }

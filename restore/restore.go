@@ -36,10 +36,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/aws/smithy-go"
-	"golang.org/x/time/rate"
 
 	"github.com/authstack/authstack/backup"
+	"github.com/authstack/authstack/internal/pace"
 )
 
 // Cognito is what Restore calls of the Cognito user pools API.
@@ -167,7 +166,7 @@ func Restore(ctx context.Context, c Cognito, store backup.Store, poolID string, 
 	if err != nil {
 		return nil, err
 	}
-	r := &restorer{ctx: ctx, c: c, pool: poolID, o: o, limiter: rate.NewLimiter(rate.Limit(o.QuotaShare*CreateRequestsPerSecond), 1),
+	r := &restorer{ctx: ctx, c: c, pool: poolID, o: o, pacer: pace.New(o.QuotaShare * CreateRequestsPerSecond),
 		rep:     &Report{DryRun: o.DryRun, UsersSkipped: map[string]string{}, SubMap: map[string]string{}, Conflicts: map[string]string{}, UsersFailed: map[string]string{}},
 		present: map[string]bool{}, conflict: map[string]bool{}, importPoll: 10 * time.Second}
 	start := time.Now()
@@ -218,7 +217,7 @@ type restorer struct {
 	c       Cognito
 	pool    string
 	o       Options
-	limiter *rate.Limiter
+	pacer   *pace.Pacer
 	rep     *Report
 	present map[string]bool // usernames in the pool after the users pass
 	groups  map[string]map[string]bool
@@ -237,31 +236,7 @@ type restorer struct {
 }
 
 // call paces f and retries it while Cognito throttles.
-func (r *restorer) call(f func() error) error {
-	ctx := r.ctx
-	wait := 500 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		if err := r.limiter.Wait(ctx); err != nil {
-			return err
-		}
-		err := f()
-		if err == nil || !throttled(err) || attempt == 8 {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 20*time.Second)
-	}
-}
-
-func throttled(err error) bool {
-	var tooMany *ciptypes.TooManyRequestsException
-	var api smithy.APIError
-	return errors.As(err, &tooMany) || errors.As(err, &api) && api.ErrorCode() == "ThrottlingException"
-}
+func (r *restorer) call(f func() error) error { return r.pacer.Call(r.ctx, f) }
 
 func (r *restorer) group(g backup.Group) error {
 	var missing *ciptypes.ResourceNotFoundException

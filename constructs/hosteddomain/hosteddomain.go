@@ -219,11 +219,5 @@ func (d *HostedDomain) SignInUrl(client cognito.IUserPoolClient, redirectUri *st
 // separators (AndroidClient/Resource: AndroidClientResource): an L3's
 // client has id "Resource", and the stack's name stays out of logical ids.
 func pathInStack(c constructs.IConstruct) string {
-	path := strings.TrimPrefix(*c.Node().Path(), *awscdk.Stack_Of(c).Node().Path()+"/")
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, path)
+	return cdkutil.Alphanumeric(strings.TrimPrefix(*c.Node().Path(), *awscdk.Stack_Of(c).Node().Path()+"/"))
 }

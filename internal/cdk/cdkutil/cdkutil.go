@@ -2,7 +2,11 @@
 // may be tokens resolved only at deploy time, which validation must skip.
 package cdkutil
 
-import "github.com/aws/aws-cdk-go/awscdk/v2"
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+)
 
 // Literal reports whether s is set and known at synth time (not a token).
 func Literal(s *string) bool { return s != nil && !*awscdk.Token_IsUnresolved(s) }
@@ -17,4 +21,15 @@ func Minutes(d awscdk.Duration) (float64, bool) {
 		return 0, false
 	}
 	return *d.ToMinutes(nil), true
+}
+
+// Alphanumeric keeps the ASCII letters and digits of s: what a construct
+// id becomes in a logical id, and all an IAM statement id may hold.
+func Alphanumeric(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
