@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -191,6 +192,18 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	g, err := idp.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: aws.String(dst), GroupName: aws.String("kunden-ü")})
 	if err != nil || aws.ToString(g.Group.Description) != "group kunden-ü" || aws.ToInt32(g.Group.Precedence) != 2 {
 		t.Errorf("group kunden-ü: %+v, %v", g, err)
+	}
+	// AND the report and the sub map can be written beside each other
+	out := filepath.Join(t.TempDir(), "report")
+	if err := rep.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	subs, err := os.ReadFile(filepath.Join(out, restore.SubMapFile))
+	if err != nil || !strings.HasPrefix(string(subs), "old_sub,new_sub\n") || strings.Count(string(subs), "\n") != 5 {
+		t.Errorf("sub map %q, %v; want a header and 4 users", subs, err)
+	}
+	if fi, err := os.Stat(filepath.Join(out, restore.ReportFile)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("report file: %v, %v; want mode 0600", fi, err)
 	}
 	// AND a second run changes nothing (idempotent)
 	again, err := restore.Restore(ctx, idp, backup.Dir(dir), dst, restore.Options{Passwords: restore.PasswordsReset})
