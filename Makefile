@@ -130,8 +130,8 @@ deploy: tools ## deploy one environment to AWS (needs credentials and a bootstra
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<environment>"; exit 2; }
 	$(CDK) deploy --all -c env=$(ENV) $(CDK_CONTEXT) --outputs-file outputs-$(ENV).json
 
-update-lock: tools ## record every environment's user pools in userpool.lock.json (after a deliberate, reviewed change; see README "Replacement guard")
-	$(CDK) synth --quiet -c authstack:updateUserPoolLock=true --output $(OUT)
+update-lock: tools ## record the user pools in userpool.lock.json after a reviewed change (CDK_CONTEXT='-c config=FILE' for your own environments; docs/BACKUP.md)
+	$(CDK) synth --quiet -c authstack:updateUserPoolLock=true $(CDK_CONTEXT) --output $(OUT)
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update

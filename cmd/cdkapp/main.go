@@ -63,14 +63,20 @@ func guardPools(app awscdk.App, log io.Writer) error {
 		return err
 	}
 	path := "userpool.lock.json"
-	if p, ok := contextString(app, ContextUserPoolLock); ok {
+	p, named := contextString(app, ContextUserPoolLock)
+	if named {
 		path = p
+	}
+	update, _ := contextString(app, ContextUpdateLock)
+	if _, err := os.Stat(path); named && update != "true" && err != nil {
+		// A mistyped path must not turn the guard off.
+		return fmt.Errorf("the user-pool lock %s (-c %s) cannot be read: %w", path, ContextUserPoolLock, err)
 	}
 	lock, err := guard.Read(path)
 	if err != nil {
 		return err
 	}
-	if v, _ := contextString(app, ContextUpdateLock); v == "true" {
+	if update == "true" {
 		if err := guard.Update(lock, templates); err != nil {
 			return err
 		}

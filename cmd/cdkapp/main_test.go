@@ -73,12 +73,24 @@ func TestGuardRefusesAPoolReplacement(t *testing.T) {
 	}
 	// AND a stack whose pool is not locked is named in a warning
 	var log strings.Builder
-	app := appWith(t, map[string]interface{}{"env": "test", ContextUserPoolLock: filepath.Join(t.TempDir(), "none.json")})
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	if err := guard.Write(empty, &guard.Lock{Version: guard.LockVersion, Stacks: map[string]map[string]guard.Immutable{}}); err != nil {
+		t.Fatal(err)
+	}
+	app := appWith(t, map[string]interface{}{"env": "test", ContextUserPoolLock: empty})
 	if err := run(app); err != nil {
 		t.Fatal(err)
 	}
 	if err := guardPools(app, &log); err != nil || !strings.Contains(log.String(), "warning: auth-test: user pool UserPool335E89E8 is not in") {
-		t.Errorf("no lock: %v, %q", err, log.String())
+		t.Errorf("unlocked pool: %v, %q", err, log.String())
+	}
+	// AND a lock path that does not exist is an error, not a guard turned off
+	app = appWith(t, map[string]interface{}{"env": "test", ContextUserPoolLock: filepath.Join(t.TempDir(), "typo.json")})
+	if err := run(app); err != nil {
+		t.Fatal(err)
+	}
+	if err := guardPools(app, io.Discard); err == nil || !strings.Contains(err.Error(), "typo.json (-c authstack:userPoolLock) cannot be read") {
+		t.Errorf("missing named lock: %v", err)
 	}
 	// AND a deliberate migration of that stack passes
 	if err := synth(map[string]interface{}{ContextAllowReplacement: "auth-test"}); err != nil {

@@ -60,8 +60,12 @@ func TestShopStack(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
-	// AND the identity pool has no storage, and the queue is subscribed to the user events
-	tpl.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(0))
+	// AND the identity pool has no storage (the one bucket is the backup's),
+	// and the queue is subscribed to the user events
+	tpl.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(1))
+	tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]interface{}{"LifecycleConfiguration": map[string]interface{}{
+		"Rules": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{"Id": "expire-backups"})}),
+	}})
 	tpl.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(1))
 	// AND cdk-nag's AwsSolutions checks find nothing unsuppressed
 	for _, m := range *assertions.Annotations_FromStack(stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {

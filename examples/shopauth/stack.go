@@ -21,6 +21,7 @@ import (
 	"github.com/authstack/authstack/constructs/logkey"
 	"github.com/authstack/authstack/constructs/resourceserver"
 	"github.com/authstack/authstack/constructs/triggers"
+	"github.com/authstack/authstack/constructs/userbackup"
 	"github.com/authstack/authstack/constructs/userevents"
 	"github.com/authstack/authstack/constructs/userpool"
 	"github.com/authstack/authstack/rules"
@@ -50,6 +51,9 @@ func NewShopAuth(scope constructs.Construct, id string, props *awscdk.StackProps
 	})
 	// Managed login (the default) serves its pages to clients with a style.
 	domain.BrandClients(web.Client)
+	// A daily backup of every user, group and membership, alarmed when late
+	// (its alarms go on the dashboard below).
+	backups := userbackup.NewUserBackup(stack, jsii.String("Backup"), &userbackup.UserBackupProps{UserPool: pool.Pool, StackName: jsii.String(id)})
 	orders := resourceserver.NewResourceServer(stack, jsii.String("OrdersApi"), &resourceserver.ResourceServerProps{
 		UserPool:   pool.Pool,
 		Identifier: jsii.String(OrdersAPI),
@@ -118,7 +122,8 @@ func NewShopAuth(scope constructs.Construct, id string, props *awscdk.StackProps
 	}
 	fns = append(fns, dashboard.Function{Name: "Sign-up gate", Function: gate.Function}, dashboard.Function{Name: "Orders", Function: ordersFn.Function},
 		dashboard.Function{Name: "API authorizer", Function: shopAPI.Authorizer.Function})
-	dashboard.NewDashboard(stack, jsii.String("Dashboard"), &dashboard.DashboardProps{StackName: jsii.String(id), Functions: fns})
+	dash := dashboard.NewDashboard(stack, jsii.String("Dashboard"), &dashboard.DashboardProps{StackName: jsii.String(id), Functions: fns})
+	dash.AddAlarms("User-pool backup", backups.FailedAlarm, backups.AgeAlarm)
 
 	for name, value := range map[string]*string{
 		"UserPoolId":      pool.UserPoolId(),

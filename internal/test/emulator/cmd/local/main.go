@@ -102,8 +102,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
 			fmt.Fprintf(stdout, "  %-26s %s\n", k, d.Outputs[k])
 		}
-		fmt.Fprintf(stdout, "\nState: %s  Log: %s\nPoint an AWS SDK or CLI at it: AWS_ENDPOINT_URL=%s AWS_REGION=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\nStop it: make local-stop\n",
-			statePath, em.Log, em.Endpoint, em.Region)
+		fmt.Fprintf(stdout, "\nState: %s  Log: %s\nPoint an AWS SDK or CLI at it: AWS_ENDPOINT_URL=%s AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\nStop it: make local-stop\n",
+			statePath, em.Log, em.Endpoint, em.Region, em.Region)
 		return nil
 	case "down":
 		st, err := emulator.ReadState(statePath)
