@@ -46,7 +46,7 @@ func (r *restorer) importUsers(store backup.Store, m *backup.Manifest) error {
 	}); err != nil {
 		return fmt.Errorf("restore: GetCSVHeader: %w", err)
 	}
-	existing, err := r.existingUsers(im)
+	existing, err := r.listPool(im)
 	if err != nil {
 		return err
 	}
@@ -59,8 +59,9 @@ func (r *restorer) importUsers(store backup.Store, m *backup.Manifest) error {
 	rows := 0
 	err = backup.Each(r.ctx, store, m, backup.KindUsers, func(u backup.User) error {
 		name := r.usernameOf(u)
+		_, there := existing[name]
 		switch {
-		case existing[name]:
+		case there:
 			return nil // counted by the per-user pass
 		case u.Status == string(ciptypes.UserStatusTypeExternalProvider):
 			return nil
@@ -134,9 +135,13 @@ func (r *restorer) importUsers(store backup.Store, m *backup.Manifest) error {
 	}
 }
 
-// existingUsers lists the pool's usernames and sign-in attributes once.
-func (r *restorer) existingUsers(im Importer) (map[string]bool, error) {
-	out := map[string]bool{}
+// poolUser is a user of the target pool as ListUsers reports it.
+type poolUser struct{ username, sub string }
+
+// listPool lists the pool's users once, by username and by each sign-in
+// attribute (email, phone_number) the pool takes as a username.
+func (r *restorer) listPool(im Importer) (map[string]poolUser, error) {
+	out := map[string]poolUser{}
 	var token *string
 	for {
 		var page *cip.ListUsersOutput
@@ -147,12 +152,11 @@ func (r *restorer) existingUsers(im Importer) (map[string]bool, error) {
 			return nil, fmt.Errorf("restore: ListUsers: %w", err)
 		}
 		for _, u := range page.Users {
-			out[aws.ToString(u.Username)] = true
+			e := poolUser{username: aws.ToString(u.Username), sub: subOf(u.Attributes)}
+			out[e.username] = e
 			for _, a := range u.Attributes {
-				for _, s := range r.signIn {
-					if aws.ToString(a.Name) == s {
-						out[aws.ToString(a.Value)] = true
-					}
+				if slices.Contains(r.signIn, aws.ToString(a.Name)) {
+					out[aws.ToString(a.Value)] = e
 				}
 			}
 		}
@@ -188,35 +192,14 @@ func upload(ctx context.Context, url string, body []byte) error {
 // listing of the pool (no call per user), disables those the backup had
 // disabled, and restores one by one the users the job did not take.
 func (r *restorer) afterImport(store backup.Store, m *backup.Manifest) error {
-	type entry struct{ username, sub string }
-	listed := map[string]entry{}
-	var token *string
-	im := r.c.(Importer)
-	for {
-		var page *cip.ListUsersOutput
-		if err := r.call(func() (err error) {
-			page, err = im.ListUsers(r.ctx, &cip.ListUsersInput{UserPoolId: aws.String(r.pool), Limit: aws.Int32(60), PaginationToken: token})
-			return err
-		}); err != nil {
-			return fmt.Errorf("restore: ListUsers: %w", err)
-		}
-		for _, u := range page.Users {
-			e := entry{username: aws.ToString(u.Username), sub: subOf(u.Attributes)}
-			listed[e.username] = e
-			for _, a := range u.Attributes {
-				if slices.Contains(r.signIn, aws.ToString(a.Name)) {
-					listed[aws.ToString(a.Value)] = e
-				}
-			}
-		}
-		if token = page.PaginationToken; aws.ToString(token) == "" {
-			break
-		}
+	listed, err := r.listPool(r.c.(Importer))
+	if err != nil {
+		return err
 	}
 	return backup.Each(r.ctx, store, m, backup.KindUsers, func(u backup.User) error {
 		name := r.usernameOf(u)
 		e, ok := listed[name]
-		if !ok || r.before[name] {
+		if _, before := r.before[name]; !ok || before {
 			return r.user(u) // not imported (no verified contact), or there before: one by one
 		}
 		r.username[u.Username] = e.username

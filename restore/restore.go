@@ -225,12 +225,12 @@ type restorer struct {
 	// a user is created with that attribute as its username, and the
 	// backup's username (Cognito's generated one) maps to it.
 	signIn   []string
-	username map[string]string // the backup's username -> the pool's
-	planned  map[string]bool   // users a dry run would create
-	newSub   map[string]string // restored username -> its new sub
-	conflict map[string]bool   // backed-up usernames whose namesake is someone else
-	reported int               // users handled at the last Progress call
-	before   map[string]bool   // users (names and sign-in attributes) the pool had before an import job
+	username map[string]string   // the backup's username -> the pool's
+	planned  map[string]bool     // users a dry run would create
+	newSub   map[string]string   // restored username -> its new sub
+	conflict map[string]bool     // backed-up usernames whose namesake is someone else
+	reported int                 // users handled at the last Progress call
+	before   map[string]poolUser // users (names and sign-in attributes) the pool had before an import job
 	// importPoll is the interval between two DescribeUserImportJob calls.
 	importPoll time.Duration
 }

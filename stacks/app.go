@@ -1,13 +1,12 @@
 package stacks
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/authstack/authstack/config"
+	"github.com/authstack/authstack/internal/cdk/cdkutil"
 )
 
 // Context keys read by Environments.
@@ -24,7 +23,7 @@ const (
 // narrowed to the one named by "env" (default: all).
 func Environments(app awscdk.App) ([]config.Config, error) {
 	envs := []config.Config(nil)
-	if path, ok := contextString(app, ContextConfig); ok {
+	if path, ok := cdkutil.ContextString(app, ContextConfig); ok {
 		var err error
 		if envs, err = config.LoadFile(path); err != nil {
 			return nil, err
@@ -32,7 +31,7 @@ func Environments(app awscdk.App) ([]config.Config, error) {
 	} else {
 		envs = config.Reference()
 	}
-	if name, ok := contextString(app, ContextEnv); ok {
+	if name, ok := cdkutil.ContextString(app, ContextEnv); ok {
 		c, err := config.Select(envs, name)
 		if err != nil {
 			return nil, err
@@ -60,13 +59,4 @@ func AddAuthStacks(app awscdk.App, envs []config.Config) ([]*AuthStack, error) {
 // app; unsuppressed findings become error annotations, which fail `cdk synth`.
 func CheckAwsSolutions(app awscdk.App) {
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-}
-
-func contextString(app awscdk.App, key string) (string, bool) {
-	v := app.Node().TryGetContext(jsii.String(key))
-	if v == nil {
-		return "", false
-	}
-	s := fmt.Sprint(v)
-	return s, s != ""
 }

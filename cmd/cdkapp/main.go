@@ -17,9 +17,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/authstack/authstack/guard"
+	"github.com/authstack/authstack/internal/cdk/cdkutil"
 	"github.com/authstack/authstack/stacks"
 )
 
@@ -63,11 +63,11 @@ func guardPools(app awscdk.App, log io.Writer) error {
 		return err
 	}
 	path := "userpool.lock.json"
-	p, named := contextString(app, ContextUserPoolLock)
+	p, named := cdkutil.ContextString(app, ContextUserPoolLock)
 	if named {
 		path = p
 	}
-	update, _ := contextString(app, ContextUpdateLock)
+	update, _ := cdkutil.ContextString(app, ContextUpdateLock)
 	if _, err := os.Stat(path); named && update != "true" && err != nil {
 		// A mistyped path must not turn the guard off.
 		return fmt.Errorf("the user-pool lock %s (-c %s) cannot be read: %w", path, ContextUserPoolLock, err)
@@ -91,18 +91,9 @@ func guardPools(app awscdk.App, log io.Writer) error {
 		fmt.Fprintf(log, "authstack: warning: %s is not in %s, so a change that would replace it is not caught; record it with make update-lock once deployed\n", u, path)
 	}
 	var allow []string
-	if v, ok := contextString(app, ContextAllowReplacement); ok {
+	if v, ok := cdkutil.ContextString(app, ContextAllowReplacement); ok {
 		allow = strings.Split(v, ",")
 		fmt.Fprintf(log, "authstack: user pool replacement allowed in %s: their users must be restored from a backup\n", v)
 	}
 	return guard.Check(templates, lock, allow)
-}
-
-func contextString(app awscdk.App, key string) (string, bool) {
-	v := app.Node().TryGetContext(jsii.String(key))
-	if v == nil {
-		return "", false
-	}
-	s := fmt.Sprint(v)
-	return s, s != ""
 }

@@ -3,9 +3,12 @@
 package cdkutil
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 )
 
 // Literal reports whether s is set and known at synth time (not a token).
@@ -32,4 +35,15 @@ func Alphanumeric(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// ContextString is the CDK context value key as seen from scope (-c
+// key=value, cdk.json), and whether it is set and not empty.
+func ContextString(scope constructs.IConstruct, key string) (string, bool) {
+	v := scope.Node().TryGetContext(jsii.String(key))
+	if v == nil {
+		return "", false
+	}
+	s := fmt.Sprint(v)
+	return s, s != ""
 }
