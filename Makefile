@@ -47,7 +47,7 @@ FUZZTIME ?= 10m
 # Fuzz workers per target. Default: one per core.
 FUZZ_PARALLEL ?= $(shell nproc)
 
-.PHONY: help deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden update-lock lock-python clean bench fuzz generate srp-vectors
+.PHONY: help authctl deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden update-lock lock-python clean bench fuzz generate srp-vectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -125,6 +125,10 @@ local-stop: ## stop what `make local` started
 	go run ./internal/test/emulator/cmd/local down -state .local
 
 test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: unit tests, staticcheck, synth of every environment and the example, cfn-lint, security scanners, the deployed journey
+
+authctl: ## build the authctl CLI into .bin/authctl (or: go install github.com/authstack/authstack/cmd/authctl@VERSION)
+	go build -trimpath -o .bin/authctl ./cmd/authctl
+	@echo "built .bin/authctl; try: .bin/authctl --help"
 
 deploy: tools ## deploy one environment to AWS (needs credentials and a bootstrapped account): make deploy ENV=production
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<environment>"; exit 2; }

@@ -15,7 +15,7 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/test/emulator"
+	"github.com/authstack/authstack/internal/localdeploy"
 )
 
 // apiBase is where the journey sends API requests: the emulator's path
@@ -23,15 +23,7 @@ import (
 // as Host (API Gateway routes a custom domain by Host, as the emulator
 // does).
 func apiBase(endpoint, apiURL string) (base, host string, err error) {
-	u, err := url.Parse(apiURL)
-	if err != nil {
-		return "", "", err
-	}
-	if strings.Contains(u.Host, ".execute-api.") {
-		base, err = emulator.InvokeURL(endpoint, apiURL)
-		return base, "", err
-	}
-	return strings.TrimSuffix(endpoint, "/") + u.Path, u.Host, nil
+	return localdeploy.Route(endpoint, apiURL)
 }
 
 // parentDomain is name without its first label (auth.example.com: example.com).

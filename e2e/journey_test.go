@@ -41,8 +41,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/authstack/authstack/config"
+	"github.com/authstack/authstack/internal/authctl"
 	"github.com/authstack/authstack/internal/contract"
-	"github.com/authstack/authstack/internal/runtime/srp"
+	"github.com/authstack/authstack/internal/localdeploy"
 	"github.com/authstack/authstack/internal/runtime/userevent"
 	"github.com/authstack/authstack/internal/test/emulator"
 )
@@ -98,7 +99,7 @@ func TestJourney(t *testing.T) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(repoRoot(), path) // go test runs in e2e/
 		}
-		st, err := emulator.ReadState(path)
+		st, err := localdeploy.ReadState(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,6 +173,7 @@ func TestJourney(t *testing.T) {
 	j.idp = cip.NewFromConfig(j.cfg)
 	j.customDomains()
 	j.run()
+	j.authctlJourney()
 	if os.Getenv("AUTHSTACK_E2E_STATE") == "" {
 		j.shop(filepath.Join(repoRoot(), "cdk.out.example.local"))
 	}
@@ -231,7 +233,7 @@ func (j *journey) shop(assembly string) {
 		}
 		return nil
 	})
-	api, err := emulator.InvokeURL(aws.ToString(j.cfg.BaseEndpoint), out["ApiUrl"])
+	api, err := localdeploy.InvokeURL(aws.ToString(j.cfg.BaseEndpoint), out["ApiUrl"])
 	if err != nil {
 		j.t.Fatal(err)
 	}
@@ -629,45 +631,18 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 
 // signInSRP signs in with USER_SRP_AUTH and answers PASSWORD_VERIFIER.
 func (j *journey) signInSRP(pool, client, username, password string) (*ciptypes.AuthenticationResultType, error) {
-	c, err := srp.New(pool)
+	// The sign-in authctl runs (package srp's proof), shared with the CLI.
+	result, err := authctl.SignIn(j.ctx, j.idp, authctl.SignInInput{PoolID: pool, ClientID: client, Username: username, Password: password})
 	if err != nil {
 		return nil, err
-	}
-	init, err := j.idp.InitiateAuth(j.ctx, &cip.InitiateAuthInput{ClientId: aws.String(client), AuthFlow: ciptypes.AuthFlowTypeUserSrpAuth,
-		AuthParameters: map[string]string{"USERNAME": username, "SRP_A": c.SRPA()}})
-	if err != nil {
-		return nil, fmt.Errorf("InitiateAuth USER_SRP_AUTH: %w", err)
-	}
-	if init.ChallengeName != ciptypes.ChallengeNameTypePasswordVerifier {
-		return nil, fmt.Errorf("challenge %q; want PASSWORD_VERIFIER", init.ChallengeName)
-	}
-	answers, err := c.PasswordVerifier(init.ChallengeParameters, password, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	resp, err := j.idp.RespondToAuthChallenge(j.ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(client),
-		ChallengeName: ciptypes.ChallengeNameTypePasswordVerifier, ChallengeResponses: answers, Session: init.Session})
-	if err != nil {
-		return nil, fmt.Errorf("RespondToAuthChallenge PASSWORD_VERIFIER: %w", err)
-	}
-	if resp.AuthenticationResult == nil {
-		return nil, fmt.Errorf("no tokens; challenge %q", resp.ChallengeName)
 	}
 	// A wrong password must fail the same proof (the emulator verifies it).
-	c2, _ := srp.New(pool)
-	init2, err := j.idp.InitiateAuth(j.ctx, &cip.InitiateAuthInput{ClientId: aws.String(client), AuthFlow: ciptypes.AuthFlowTypeUserSrpAuth,
-		AuthParameters: map[string]string{"USERNAME": username, "SRP_A": c2.SRPA()}})
-	if err != nil {
-		return nil, err
-	}
-	wrong, _ := c2.PasswordVerifier(init2.ChallengeParameters, password+"-wrong", time.Now())
-	_, err = j.idp.RespondToAuthChallenge(j.ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(client),
-		ChallengeName: ciptypes.ChallengeNameTypePasswordVerifier, ChallengeResponses: wrong, Session: init2.Session})
+	_, err = authctl.SignIn(j.ctx, j.idp, authctl.SignInInput{PoolID: pool, ClientID: client, Username: username, Password: password + "-wrong"})
 	var na *ciptypes.NotAuthorizedException
 	if !errors.As(err, &na) {
 		return nil, fmt.Errorf("a wrong password's proof answered %v; want NotAuthorizedException", err)
 	}
-	return resp.AuthenticationResult, nil
+	return result, nil
 }
 
 // call sends method path (relative to the API's stage) with a bearer token

@@ -240,3 +240,19 @@ func (w *walker) tuple(t *types.Tuple) {
 		w.typ(t.At(i).Type(), false)
 	}
 }
+
+// Run-time binaries (the Lambda functions and the authctl CLI) never carry
+// the CDK: it would add the jsii runtime and tens of megabytes to a function
+// and start a Node.js process in a CLI.
+func TestRunTimeBinariesDoNotImportTheCDK(t *testing.T) {
+	deps := goList(t, "-deps", "./functions/...", "./cmd/authctl")
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps returned %d packages; too few to be the binaries' dependencies", len(deps))
+	}
+	for _, d := range deps {
+		if strings.HasPrefix(d, "github.com/aws/aws-cdk-go/") || strings.HasPrefix(d, "github.com/aws/jsii-runtime-go") ||
+			strings.HasPrefix(d, "github.com/aws/constructs-go/") || strings.HasPrefix(d, "github.com/cdklabs/") {
+			t.Errorf("a run-time binary depends on %s", d)
+		}
+	}
+}

@@ -24,12 +24,10 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -287,57 +285,4 @@ func tail(path string, n int) string {
 		b = b[len(b)-n:]
 	}
 	return string(b)
-}
-
-// State describes a running local deployment (make local): written by
-// cmd/local to .local/local.json, read by `make local-stop`, the journey
-// test and authctl.
-type State struct {
-	// Endpoint and Region of the emulator.
-	Endpoint string `json:"endpoint"`
-	Region   string `json:"region"`
-	// PID of the emulator process (its process group holds the functions).
-	PID int `json:"pid"`
-	// Log is the emulator's log file.
-	Log string `json:"log"`
-	// Stack is the deployed stack's name; Outputs its outputs.
-	Stack   string            `json:"stack"`
-	Outputs map[string]string `json:"outputs"`
-}
-
-// ReadState reads a State file.
-func ReadState(path string) (*State, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var st State
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &st, nil
-}
-
-// WriteState writes st to path, readable by its owner only.
-func WriteState(path string, st *State) error {
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o600)
-}
-
-// InvokeURL turns a REST API's invoke URL as CloudFormation reports it
-// (https://API_ID.execute-api.REGION.amazonaws.com/STAGE/) into the
-// emulator's equivalent (ENDPOINT/_aws/execute-api/API_ID/STAGE/).
-func InvokeURL(endpoint, apiURL string) (string, error) {
-	u, err := url.Parse(apiURL)
-	if err != nil {
-		return "", err
-	}
-	id, _, ok := strings.Cut(u.Host, ".execute-api.")
-	if !ok || id == "" {
-		return "", fmt.Errorf("emulator: %q is not an execute-api URL", apiURL)
-	}
-	return strings.TrimSuffix(endpoint, "/") + "/_aws/execute-api/" + id + u.Path, nil
 }

@@ -11,25 +11,6 @@ import (
 	"testing"
 )
 
-func TestInvokeURL(t *testing.T) {
-	for _, tc := range []struct{ api, want, err string }{
-		{"https://826a0469.execute-api.eu-west-1.amazonaws.com/v1/", "http://127.0.0.1:4566/_aws/execute-api/826a0469/v1/", ""},
-		{"https://abc12345.execute-api.cn-north-1.amazonaws.com.cn/prod/", "http://127.0.0.1:4566/_aws/execute-api/abc12345/prod/", ""},
-		{"https://api.example.com/v1/", "", "not an execute-api URL"},
-	} {
-		got, err := InvokeURL("http://127.0.0.1:4566/", tc.api)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("InvokeURL(%q) = %q, %v; want error %q", tc.api, got, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("InvokeURL(%q) = %q, %v; want %q", tc.api, got, err, tc.want)
-		}
-	}
-}
-
 func TestReadAssembly(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/internal/contract"
+	"github.com/authstack/authstack/internal/localdeploy"
 	"github.com/authstack/authstack/internal/test/emulator"
 )
 
@@ -48,7 +49,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	statePath := filepath.Join(*stateDir, "local.json")
 	switch args[0] {
 	case "up":
-		if old, err := emulator.ReadState(statePath); err == nil {
+		if old, err := localdeploy.ReadState(statePath); err == nil {
 			emulator.StopPID(old.PID) // only if it is still a ministack
 			os.Remove(statePath)
 		}
@@ -86,14 +87,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		for _, r := range d.Removed {
 			fmt.Fprintf(stdout, "removed for the emulator, which lacks it: %s\n", r)
 		}
-		st := &emulator.State{Endpoint: em.Endpoint, Region: em.Region, PID: em.PID, Log: em.Log, Stack: d.StackName, Outputs: d.Outputs}
-		if err := emulator.WriteState(statePath, st); err != nil {
+		st := &localdeploy.State{Endpoint: em.Endpoint, Region: em.Region, PID: em.PID, Log: em.Log, Stack: d.StackName, Outputs: d.Outputs}
+		if err := localdeploy.WriteState(statePath, st); err != nil {
 			em.Stop()
 			return err
 		}
 		fmt.Fprintf(stdout, "authstack is running locally (deployed %s in %s).\n\n", d.StackName, d.Took.Round(time.Millisecond))
 		fmt.Fprintf(stdout, "  %-26s %s\n", "Emulator endpoint", em.Endpoint)
-		if api, err := emulator.InvokeURL(em.Endpoint, d.Outputs[contract.OutputAPIURL]); err == nil {
+		if api, err := localdeploy.InvokeURL(em.Endpoint, d.Outputs[contract.OutputAPIURL]); err == nil {
 			fmt.Fprintf(stdout, "  %-26s %s  (ApiUrl through the emulator; try %sguest)\n", "API", api, api)
 		} else if u, err := url.Parse(d.Outputs[contract.OutputAPIURL]); err == nil {
 			// A custom domain: the emulator routes it by Host.
@@ -106,7 +107,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			statePath, em.Log, em.Endpoint, em.Region, em.Region)
 		return nil
 	case "down":
-		st, err := emulator.ReadState(statePath)
+		st, err := localdeploy.ReadState(statePath)
 		if errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintln(stdout, "no local deployment is running")
 			return nil
