@@ -3,14 +3,9 @@ package authctl
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -31,6 +26,7 @@ import (
 
 	"github.com/authstack/authstack/backup"
 	"github.com/authstack/authstack/internal/localdeploy"
+	"github.com/authstack/authstack/internal/test/jwttest"
 )
 
 // The fakes follow the API reference of each call they implement
@@ -43,45 +39,15 @@ const (
 	testPool   = "eu-west-1_Fake12345"
 	testClient = "webclient000000000000000001"
 	testIssuer = "https://cognito-idp.eu-west-1.amazonaws.com/" + testPool
-	testKid    = "test-key-1"
+	testKid    = "kid-1" // jwttest.JWKS names Keys()[0] so
 )
 
-var (
-	testKeyOnce sync.Once
-	testKey     *rsa.PrivateKey
-)
-
-func signingKey() *rsa.PrivateKey {
-	testKeyOnce.Do(func() {
-		var err error
-		if testKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return testKey
-}
-
-// jwt signs claims with the test key, as Cognito signs its tokens (RS256, kid).
+// jwt signs claims as Cognito signs its tokens (RS256, the key set's kid).
 func jwt(claims map[string]interface{}) string {
-	enc := func(v interface{}) string {
-		b, _ := json.Marshal(v)
-		return base64.RawURLEncoding.EncodeToString(b)
-	}
-	signing := enc(map[string]string{"alg": "RS256", "kid": testKid}) + "." + enc(claims)
-	sum := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, signingKey(), crypto.SHA256, sum[:])
-	if err != nil {
-		panic(err)
-	}
-	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return jwttest.Sign(claims, testKid, jwttest.Keys()[0])
 }
 
-func jwks() []byte {
-	k := signingKey().PublicKey
-	b, _ := json.Marshal(map[string]interface{}{"keys": []map[string]string{{"kty": "RSA", "kid": testKid, "alg": "RS256", "use": "sig",
-		"n": base64.RawURLEncoding.EncodeToString(k.N.Bytes()), "e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.E)).Bytes())}}})
-	return b
-}
+func jwks() []byte { return jwttest.JWKS() }
 
 type fakeUser struct {
 	password, sub string
