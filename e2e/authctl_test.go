@@ -173,12 +173,19 @@ func (j *journey) authctlJourney() {
 		return err
 	})
 	j.step("authctl refresh", func() error { _, err := c.ok("refresh"); return err })
-	j.step("authctl token client-credentials: the machine token is accepted on GET /client", func() error {
+	j.step("authctl token client-credentials: the machine token is accepted on GET /client; call --machine", func() error {
 		out, err := c.ok("token", "client-credentials")
 		if err != nil {
 			return err
 		}
-		return j.call("GET", "client", strings.TrimSpace(out), "", 200, nil)
+		if err := j.call("GET", "client", strings.TrimSpace(out), "", 200, nil); err != nil {
+			return err
+		}
+		out, err = c.ok("call", "GET", "/client", "--machine")
+		if err == nil && !strings.Contains(out, `"principal": "machine"`) {
+			err = fmt.Errorf("call GET /client --machine = %s", out)
+		}
+		return err
 	})
 	j.step("authctl identity credentials, signed in and --guest (the dev pool allows guests)", func() error {
 		for _, args := range [][]string{{"identity", "credentials", "-o", "json"}, {"identity", "credentials", "--guest", "-o", "json"}} {

@@ -48,7 +48,7 @@ func (a *app) pool(ctx context.Context) (*target, Cognito, string, error) {
 }
 
 func (a *app) usersCommand() *cobra.Command {
-	users := &cobra.Command{Use: "users", Short: "Administer users (AWS credentials with Cognito admin rights)"}
+	users := group("users", "Administer users (AWS credentials with Cognito admin rights)")
 	var filter string
 	var limit int
 	list := &cobra.Command{
@@ -136,7 +136,7 @@ func (a *app) usersCommand() *cobra.Command {
 			}
 			return a.print(u, func(w io.Writer) {
 				fmt.Fprintf(w, "%s  %s  enabled=%v  created %s\n", u.Username, u.Status, u.Enabled, u.Created.Format(time.RFC3339))
-				fmt.Fprintf(w, "groups: %s\n", strings.Join(u.Groups, ", "))
+				fmt.Fprintf(w, "groups: %s\n", or(strings.Join(u.Groups, ", "), "(none)"))
 				for _, k := range sortedKeys(u.Attributes) {
 					fmt.Fprintf(w, "  %-24s %s\n", k, u.Attributes[k])
 				}
@@ -202,7 +202,7 @@ func (a *app) groupName(ctx context.Context, t *target, c Cognito, pool, name st
 }
 
 func (a *app) groupsCommand() *cobra.Command {
-	groups := &cobra.Command{Use: "groups", Short: "Group memberships (AWS credentials with Cognito admin rights)"}
+	groups := group("groups", "Group memberships (AWS credentials with Cognito admin rights)")
 	list := &cobra.Command{
 		Use: "list", Short: "List the pool's groups", Example: `  authctl groups list`, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -232,9 +232,16 @@ func (a *app) groupsCommand() *cobra.Command {
 				in.NextToken = r.NextToken
 			}
 			return a.print(out, func(w io.Writer) {
+				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "GROUP\tPRECEDENCE\tDESCRIPTION")
 				for _, g := range out {
-					fmt.Fprintf(w, "%s\t%s\n", g.Name, g.Description)
+					p := ""
+					if g.Precedence != nil {
+						p = fmt.Sprint(*g.Precedence)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Name, p, g.Description)
 				}
+				tw.Flush()
 			})
 		},
 	}
@@ -322,6 +329,9 @@ backups: s3://BUCKET/backups/POOL_ID/TIME/.`,
 			if err != nil {
 				return err
 			}
+			if !(share > 0 && share <= 1) {
+				return usageErr("--quota-share %v: a share in (0, 1]", share)
+			}
 			if to == "" {
 				bucket, err := t.output(contract.OutputBackupBucketName)
 				if err != nil {
@@ -334,13 +344,20 @@ backups: s3://BUCKET/backups/POOL_ID/TIME/.`,
 			if err != nil {
 				return err
 			}
+			if m, err := backup.ReadManifest(ctx, store); err == nil {
+				return &Error{Code: ExitConflict, Message: fmt.Sprintf("%s holds a complete backup already (of %s, %s): a backup runs into an empty place, or continues an unfinished one.", to, m.UserPoolID, m.CompletedAt.Format(time.RFC3339)),
+					Next: "choose another --to (or none: a new folder in the stack's backup bucket)"}
+			}
+			a.note("backing up %s into %s (if it stops, run again with --to %s to continue)", pool, to, to)
 			bar := a.bar(-1, "backing up")
 			m, err := backup.Export(ctx, c, store, pool, &backup.Options{QuotaShare: share, Progress: func(n backup.Counts) {
 				_ = bar.Set64(int64(n.Users))
 			}})
 			_ = bar.Finish()
 			if err != nil {
-				return err
+				e := explain(err)
+				e.Message += " The backup so far is kept: authctl backup --to " + to + " continues it."
+				return e
 			}
 			out := map[string]interface{}{"location": to, "counts": m.Counts}
 			return a.print(out, func(w io.Writer) {
@@ -377,6 +394,16 @@ sends now) or migrate (the user-migration trigger brings each user back).`,
 			if from == "" {
 				return usageErr("--from is required: the backup's directory or s3:// location")
 			}
+			switch restore.Passwords(passwords) {
+			case restore.PasswordsReset, restore.PasswordsMigrate:
+			default:
+				return usageErr("--passwords %q: reset (users set a new password with a code) or migrate (the migration trigger brings them back)", passwords)
+			}
+			switch restore.Method(method) {
+			case restore.MethodAuto, restore.MethodAdmin, restore.MethodImport:
+			default:
+				return usageErr("--method %q: admin, import, or empty for automatic", method)
+			}
 			if into != "" {
 				pool = into
 			}
@@ -399,14 +426,23 @@ sends now) or migrate (the user-migration trigger brings each user back).`,
 					_ = bar.Set64(int64(r.UsersCreated + r.UsersExisting + len(r.UsersSkipped) + len(r.UsersFailed) + len(r.Conflicts)))
 				}})
 			_ = bar.Finish()
-			if err != nil {
-				return err
-			}
-			if report == "" {
+			if report == "" && !dryRun {
 				report = "restore-report-" + a.now().UTC().Format("20060102T150405Z")
 			}
-			if err := r.Write(report); err != nil {
+			if err != nil {
+				// A restore stopped midway (throttled, interrupted) returns what
+				// it did so far: keep its sub map, the only record of the new subs.
+				if r != nil && report != "" {
+					if werr := r.Write(report); werr == nil {
+						a.note("What was restored before the error, and its sub map: %s/ (run the same restore again to finish; it is idempotent)", report)
+					}
+				}
 				return err
+			}
+			if report != "" {
+				if err := r.Write(report); err != nil {
+					return err
+				}
 			}
 			if err := a.print(r, func(w io.Writer) {
 				verb := "Restored"
@@ -418,7 +454,9 @@ sends now) or migrate (the user-migration trigger brings each user back).`,
 				if len(r.UsersToInvite) > 0 {
 					fmt.Fprintf(w, "%d users have no verified email or phone: invite them (see the report).\n", len(r.UsersToInvite))
 				}
-				fmt.Fprintf(w, "Report and sub map: %s/\n", report)
+				if report != "" {
+					fmt.Fprintf(w, "Report and sub map: %s/\n", report)
+				}
 			}); err != nil {
 				return err
 			}
@@ -434,7 +472,7 @@ sends now) or migrate (the user-migration trigger brings each user back).`,
 	f.StringVar(&passwords, "passwords", "reset", "how users get a password back: reset or migrate")
 	f.StringVar(&method, "method", "", "how users are created: admin, import, or empty for automatic (import above 100,000 users with --import-logs-role)")
 	f.StringVar(&logsRole, "import-logs-role", "", "IAM role ARN the user import job logs with")
-	f.StringVar(&report, "report", "", "directory for restore-report.json and sub-map.csv (default: restore-report-TIME)")
+	f.StringVar(&report, "report", "", "directory for restore-report.json and sub-map.csv (default: restore-report-TIME; a dry run writes one only when named)")
 	f.BoolVar(&dryRun, "dry-run", false, "plan only: read the backup and the pool, change nothing")
 	_ = cmd.RegisterFlagCompletionFunc("passwords", cobra.FixedCompletions([]string{"reset", "migrate"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"admin", "import"}, cobra.ShellCompDirectiveNoFileComp))
@@ -448,4 +486,21 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// group is a command that only holds subcommands: anything else after it
+// is a usage error (exit 2), not help and success.
+func group(use, short string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageErr("%s needs a subcommand: %s", cmd.CommandPath(), strings.Join(subcommands(cmd), ", "))
+		}}
+}
+
+func subcommands(cmd *cobra.Command) []string {
+	var names []string
+	for _, c := range cmd.Commands() {
+		names = append(names, c.Name())
+	}
+	return names
 }

@@ -38,27 +38,31 @@ import (
 const (
 	ExitOK        = 0 // done
 	ExitError     = 1 // anything not below: a network failure, an unexpected answer
-	ExitUsage     = 2 // a wrong command line, or no stack to talk to
+	ExitUsage     = 2 // a wrong command line, or no environment to talk to
 	ExitAuth      = 3 // not signed in, a wrong password, a revoked session, no AWS credentials or permission
 	ExitNotFound  = 4 // no such user, group, app client, stack or output
 	ExitConflict  = 5 // already exists: a username, an alias
 	ExitInvalid   = 6 // Cognito refused the input: a wrong or expired code, a weak password, a trigger's refusal
 	ExitThrottled = 7 // Cognito's quota was reached; retry later
 	ExitCancelled = 8 // a destructive action was not confirmed
-	ExitFailed    = 9 // the API answered with an error status (call), or a smoke check failed
+	ExitFailed    = 9 // the API answered with an error status (call), or a smoke step failed
+	// ExitInterrupted is the shell's code for SIGINT (128+2): Ctrl-C; what
+	// was done before it stays done.
+	ExitInterrupted = 130
 )
 
 const exitCodesHelp = `Exit codes:
   0  done
   1  anything not below (a network failure, an unexpected answer)
-  2  a wrong command line, or no stack to talk to
+  2  a wrong command line, or no environment to talk to
   3  not signed in, a wrong password, a revoked session, no AWS credentials or permission
   4  no such user, group, app client, stack or output
   5  already exists (a username, an alias)
   6  Cognito refused the input (a wrong or expired code, a weak password, a trigger's refusal)
   7  Cognito's quota was reached; retry later
   8  a destructive action was not confirmed
-  9  the API answered with an error status (call), or a smoke check failed`
+  9  the API answered with an error status (call), or a smoke step failed
+130  interrupted (Ctrl-C); what was done before stays done`
 
 // Cognito is what authctl calls of the Cognito user pools API
 // (cognitoidentityprovider.Client).
@@ -167,6 +171,12 @@ func Main(ctx context.Context, args []string, d Deps) int {
 		return ExitOK
 	}
 	e := explain(err)
+	if a.output == "json" {
+		// Scripts reading JSON get the error as JSON too (on stderr).
+		b, _ := json.Marshal(map[string]interface{}{"error": e.Message, "next": e.Next, "exitCode": e.Code})
+		fmt.Fprintln(d.Stderr, string(b))
+		return e.Code
+	}
 	fmt.Fprintln(d.Stderr, "authctl: "+e.Message)
 	if e.Next != "" {
 		fmt.Fprintln(d.Stderr, "  next: "+e.Next)
@@ -182,8 +192,7 @@ type app struct {
 	env, configFile, outputsFile, stack, local, region, profile, client, output string
 	yes                                                                         bool
 
-	totpCode   string // mfa setup --code
-	showSecret bool   // mfa setup --show-secret
+	showSecret bool // mfa setup and login --show-secret
 
 	target  *target   // resolved by Target on first use
 	prompts *prompter // reads Stdin
@@ -203,8 +212,8 @@ AWS credentials, for one authstack environment, which it finds by itself:
   --env NAME                 the environment's CloudFormation stack (config: --config FILE, else
                              the reference environments), read with your AWS credentials
 
-Without one of them: AUTHCTL_LOCAL, AUTHCTL_OUTPUTS_FILE or AUTHCTL_ENV, else
-.local/local.json when it exists.
+Without one of them: AUTHCTL_LOCAL (a state file's path), AUTHCTL_OUTPUTS_FILE
+or AUTHCTL_ENV, else .local/local.json when it exists.
 
 Tokens are cached per environment in the user's config directory
 (authstack/authctl/, readable by you only) and refreshed when they expire.

@@ -93,7 +93,7 @@ func TestCallRefusedAndLogoutOfARevokedSession(t *testing.T) {
 	if code != ExitFailed || !strings.Contains(errOut, "answered 401") || !strings.Contains(out, "Unauthorized") {
 		t.Errorf("call = %d, %q, %q; want %d, the body, and the status", code, out, errOut, ExitFailed)
 	}
-	s, _, _ := (&app{deps: h.deps("", nil, nil)}).loadSession(&target{Name: "authdev-development.eu-west-1"})
+	s, _, _ := (&app{deps: h.deps("", nil, nil)}).loadSession(testTarget())
 	code, out, errOut = h.run("", "logout")
 	if code != 0 || !strings.Contains(errOut, "no longer accepts") || !strings.Contains(out, "Signed jane@example.com out") {
 		t.Errorf("logout = %d, %q, %q; want the cache deleted and the reason", code, out, errOut)
@@ -105,7 +105,7 @@ func TestCallRefusedAndLogoutOfARevokedSession(t *testing.T) {
 
 func mustClaims(t *testing.T, h *harness) map[string]interface{} {
 	t.Helper()
-	s, _, err := (&app{deps: h.deps("", nil, nil)}).loadSession(&target{Name: "authdev-development.eu-west-1", Stack: "authdev-development"})
+	s, _, err := (&app{deps: h.deps("", nil, nil)}).loadSession(testTarget())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestExpiredTokensAreRefreshed(t *testing.T) {
 	if !h.cog.called("InitiateAuth/REFRESH_TOKEN_AUTH") {
 		t.Fatalf("calls %v; want a refresh", h.cog.calls)
 	}
-	s, _, _ := (&app{deps: h.deps("", nil, nil)}).loadSession(&target{Name: "authdev-development.eu-west-1"})
+	s, _, _ := (&app{deps: h.deps("", nil, nil)}).loadSession(testTarget())
 	if !strings.HasPrefix(s.RefreshToken, "refresh-jane@example.com-") || !s.Expires.After(h.now) {
 		t.Errorf("after refresh: %+v; want the old refresh token kept and a new expiry", s)
 	}
@@ -162,19 +162,19 @@ func TestLoginChallenges(t *testing.T) {
 		want       map[string]string // responses of the last challenge
 	}{
 		{"new password with a required attribute", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeNewPasswordRequired}, "New-Password-1\nJane Doe\n",
-			map[string]string{"NEW_PASSWORD": "New-Password-1", "userAttributes.name": "Jane Doe", "USERNAME": "jane@example.com"}},
+			map[string]string{"NEW_PASSWORD": "New-Password-1", "userAttributes.name": "Jane Doe", "USERNAME": "00000000-1111-4222-8333-444455556666"}},
 		{"authenticator code", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeSoftwareTokenMfa}, "654321\n", map[string]string{"SOFTWARE_TOKEN_MFA_CODE": "654321"}},
 		{"SMS code", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeSmsMfa}, "654321\n", map[string]string{"SMS_MFA_CODE": "654321"}},
 		{"email code", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeEmailOtp}, "654321\n", map[string]string{"EMAIL_OTP_CODE": "654321"}},
 		{"choose a factor", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeSelectMfaType}, "SOFTWARE_TOKEN_MFA\n654321\n", map[string]string{"SOFTWARE_TOKEN_MFA_CODE": "654321"}},
-		{"set up MFA during sign-in", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeMfaSetup}, "654321\n", map[string]string{"USERNAME": "jane@example.com"}},
+		{"set up MFA during sign-in", []ciptypes.ChallengeNameType{ciptypes.ChallengeNameTypeMfaSetup}, "654321\n", map[string]string{"USERNAME": "00000000-1111-4222-8333-444455556666"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
 			h.mustRun("Correct-Horse-9\n", "signup", "jane@example.com")
 			h.mustRun("", "confirm", "--admin", "jane@example.com")
 			h.cog.challenges = tc.challenges
-			h.mustRun("Correct-Horse-9\n"+tc.stdin, "login", "jane@example.com")
+			h.mustRun("Correct-Horse-9\n"+tc.stdin, "login", "jane@example.com", "--show-secret")
 			last := h.cog.responses[len(h.cog.responses)-1]
 			for k, v := range tc.want {
 				if last[k] != v {
@@ -271,8 +271,9 @@ func TestTargets(t *testing.T) {
 		{"an unknown environment", []string{"--env", "staging", "urls"}, ExitNotFound, `No environment "staging"`},
 		{"a stack not deployed", []string{"--env", "production", "urls"}, ExitNotFound, "does not exist"},
 		{"two selectors", []string{"--env", "test", "--local", "urls"}, ExitUsage, "choose one of"},
-		{"a missing outputs file", []string{"--outputs-file", "/nonexistent.json", "urls"}, ExitNotFound, "cdk deploy STACK --outputs-file"},
-		{"a missing local deployment", []string{"--local=/nonexistent/local.json", "urls"}, ExitNotFound, "make local"},
+		{"a missing outputs file", []string{"--outputs-file", "/nonexistent.json", "urls"}, ExitUsage, "cdk deploy STACK --outputs-file"},
+		{"a missing local deployment", []string{"--local=/nonexistent/local.json", "urls"}, ExitUsage, "make local"},
+		{"--local FILE without =", []string{"--local", "/x/local.json", "urls"}, ExitUsage, "--local=FILE"},
 		{"no environment at all", []string{"urls"}, ExitUsage, "No environment given"},
 		{"an unknown client", []string{"--outputs-file", h.outputs, "--client", "tv", "login", "x"}, ExitNotFound, "has no app client \"tv\" (it has ios, web)"},
 		{"a bad output format", []string{"--outputs-file", h.outputs, "-o", "yaml", "urls"}, ExitUsage, "choose text or json"},
@@ -290,6 +291,30 @@ func TestTargets(t *testing.T) {
 			}
 		})
 	}
+	t.Run("tokens are not sent to an API other than theirs", func(t *testing.T) {
+		h := newHarness(t)
+		h.signedIn()
+		o := testOutputs()
+		o["ApiUrl"] = "https://evil.example/v1/"
+		b, _ := json.Marshal(map[string]interface{}{"authdev-development": o})
+		other := filepath.Join(t.TempDir(), "outputs.json")
+		if err := os.WriteFile(other, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := h.run("", "--outputs-file", other, "call", "GET", "/user")
+		if code != ExitAuth || !strings.Contains(errOut, "will not send them there") {
+			t.Errorf("call with an outputs file naming another API = %d %q; want %d", code, errOut, ExitAuth)
+		}
+	})
+	t.Run("a local state file naming another host is refused", func(t *testing.T) {
+		state := filepath.Join(t.TempDir(), "local.json")
+		if err := localdeploy.WriteState(state, &localdeploy.State{Endpoint: "https://emulator.example.com", Region: "eu-west-1", Stack: "s", Outputs: testOutputs()}); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errOut := h.runArgs([]string{"--local=" + state, "urls"}); code != ExitUsage || !strings.Contains(errOut, "not on this machine") {
+			t.Errorf("a non-loopback emulator = %d %q", code, errOut)
+		}
+	})
 	t.Run("a local deployment routes through the emulator", func(t *testing.T) {
 		state := filepath.Join(t.TempDir(), "local.json")
 		o := testOutputs()

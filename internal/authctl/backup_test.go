@@ -66,6 +66,9 @@ func TestBackupAndRestoreThroughTheCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "2 users, 1 groups, 1 memberships") {
 		t.Fatalf("backup = %d %q %q", code, stdout, stderr)
 	}
+	if code, _, stderr = run("", "backup", "--to", to); code != ExitConflict || !strings.Contains(stderr, "holds a complete backup already") {
+		t.Errorf("a second backup into a complete one = %d %q; want %d (not a stale success)", code, stderr, ExitConflict)
+	}
 	if code, _, stderr = run("", "restore", "--from", to, "--into", fresh); code != ExitCancelled {
 		t.Errorf("restore unconfirmed = %d %q; want %d", code, stderr, ExitCancelled)
 	}

@@ -52,24 +52,31 @@ func (a *app) callAPI(ctx context.Context, t *target, method, path, token string
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if len(b) > maxBody {
+		a.note("the answer is longer than %d MiB: only its beginning is shown", maxBody>>20)
+		b = b[:maxBody]
+	}
 	return resp.StatusCode, b, err
 }
 
 func (a *app) callCommand() *cobra.Command {
 	var data string
-	var idToken, anonymous bool
+	var idToken, anonymous, machine bool
 	cmd := &cobra.Command{
 		Use:   "call METHOD PATH",
 		Short: "Call the stack's API with the cached token (refreshed when expired)",
 		Long: `Call PATH of the stack's API (ApiUrl output) with the signed-in user's
-access token (--id-token: the ID token; --anonymous: none). The body of the
-answer goes to standard output; an error status exits with 9.`,
+access token (--id-token: the ID token; --machine: the machine client's
+client-credentials token; --anonymous: none). The body of the answer goes
+to standard output; an error status exits with 9. The stack's routes:
+/guest, /user, /client, /users/{sub}, /auth/logout, and those your app adds.`,
 		Example: `  authctl call GET /user
   authctl call GET /users/$(authctl whoami -o json | jq -r .sub)
   authctl call GET /guest --anonymous
-  authctl call POST /orders --data '{"item":"book"}'
-  authctl call PUT /profile --data @profile.json`,
+  authctl call GET /client --machine
+  authctl call POST /orders --data '{"item":"book"}'   # a route your app added
+  authctl call PUT /orders/42 --data @order.json`,
 		Args: cobra.ExactArgs(2),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) == 0 {
@@ -94,7 +101,20 @@ answer goes to standard output; an error status exits with 9.`,
 				body = []byte(data)
 			}
 			token := ""
-			if !anonymous {
+			switch {
+			case machine && (anonymous || idToken):
+				return usageErr("--machine sends the machine client's token: drop --anonymous and --id-token")
+			case machine:
+				id, err := t.output(contract.OutputMachineClientID)
+				if err != nil {
+					return err
+				}
+				tr, err := a.clientCredentials(ctx, t, id, nil)
+				if err != nil {
+					return err
+				}
+				token = tr.AccessToken
+			case !anonymous:
 				s, err := a.freshSession(ctx, t)
 				if err != nil {
 					return err
@@ -126,10 +146,14 @@ answer goes to standard output; an error status exits with 9.`,
 			}
 			if status >= 300 {
 				e := &Error{Code: ExitFailed, Message: fmt.Sprintf("%s %s answered %d %s.", method, args[1], status, http.StatusText(status))}
-				switch status {
-				case 401:
+				switch {
+				case status == 401 && token == "":
+					e.Next = "this route needs a token: sign in (authctl login) and drop --anonymous"
+				case status == 401:
 					e.Next = "the token was refused (signed out, or expired): authctl login"
-				case 403:
+				case status == 403 && strings.Contains(string(b), "Missing Authentication Token"):
+					e.Next = "the API has no such route and method (API Gateway answers 403 Missing Authentication Token)"
+				case status == 403:
 					e.Next = "the user may not do this (groups, scopes or ownership): authctl whoami shows the claims"
 				}
 				return e
@@ -140,6 +164,7 @@ answer goes to standard output; an error status exits with 9.`,
 	cmd.Flags().StringVarP(&data, "data", "d", "", "JSON request body, or @FILE")
 	cmd.Flags().BoolVar(&idToken, "id-token", false, "send the ID token instead of the access token")
 	cmd.Flags().BoolVar(&anonymous, "anonymous", false, "send no token")
+	cmd.Flags().BoolVar(&machine, "machine", false, "send the machine client's client-credentials token (authctl token client-credentials)")
 	return cmd
 }
 
@@ -195,10 +220,11 @@ func (a *app) urlsCommand() *cobra.Command {
 
 // smokeStep is one check of the smoke journey.
 type smokeStep struct {
-	Name  string `json:"name"`
-	OK    bool   `json:"ok"`
-	Took  string `json:"took"`
-	Error string `json:"error,omitempty"`
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Skipped bool   `json:"skipped,omitempty"` // an earlier step failed
+	Took    string `json:"took"`
+	Error   string `json:"error,omitempty"`
 }
 
 func (a *app) smokeCommand() *cobra.Command {
@@ -207,8 +233,10 @@ func (a *app) smokeCommand() *cobra.Command {
 		Use:   "smoke",
 		Short: "Run the whole user journey against the environment with a throw-away user it deletes",
 		Long: `Run the journey a user takes, against the deployed environment: sign up a
-throw-away user (authctl-smoke-...@DOMAIN) and confirm it as an
-administrator, sign in with SRP, call the API (/guest without a token,
+throw-away user (success+authctl-smoke-...@simulator.amazonses.com: SES's
+mailbox simulator, so the confirmation email neither bounces nor hurts the
+sender's reputation; --email-domain for another) and confirm it as an
+administrator (unless a trigger confirmed it), sign in with SRP, call the API (/guest without a token,
 /user without and with the token, a refreshed token), get a machine token
 and call /client with it, sign out through the logout endpoint, and check
 that the API then refuses the old token and Cognito the refresh token.
@@ -219,22 +247,30 @@ Any failed step exits with 9 (the pipeline's test step runs this).`,
   authctl --outputs-file outputs.json smoke -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, err := a.targetOf(cmd)
 			if err != nil {
 				return err
 			}
+			if _, err := t.clientID(a.client); err != nil {
+				return err
+			}
 			steps := a.smoke(ctx, t, domain)
-			failed := 0
+			failed, skipped := 0, 0
 			for _, s := range steps {
-				if !s.OK {
+				switch {
+				case s.Skipped:
+					skipped++
+				case !s.OK:
 					failed++
 				}
 			}
 			if err := a.print(map[string]interface{}{"stack": t.Stack, "ok": failed == 0, "steps": steps}, func(w io.Writer) {
 				for _, s := range steps {
 					mark := "ok  "
-					if !s.OK {
+					switch {
+					case s.Skipped:
+						mark = "skip"
+					case !s.OK:
 						mark = "FAIL"
 					}
 					fmt.Fprintf(w, "%s %-62s %8s %s\n", mark, s.Name, s.Took, s.Error)
@@ -243,12 +279,12 @@ Any failed step exits with 9 (the pipeline's test step runs this).`,
 				return err
 			}
 			if failed > 0 {
-				return &Error{Code: ExitFailed, Message: fmt.Sprintf("Smoke test of %s: %d of %d steps failed.", t.Stack, failed, len(steps))}
+				return &Error{Code: ExitFailed, Message: fmt.Sprintf("Smoke test of %s: %d of %d steps failed (%d skipped after it).", t.Stack, failed, len(steps), skipped)}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&domain, "email-domain", "example.com", "email domain of the throw-away user (the pre sign-up trigger must accept it)")
+	cmd.Flags().StringVar(&domain, "email-domain", "", "email domain of the throw-away user (default: Amazon SES's mailbox simulator, success+...@simulator.amazonses.com, which accepts and discards mail without a bounce)")
 	return cmd
 }
 
@@ -260,7 +296,7 @@ func (a *app) smoke(ctx context.Context, t *target, domain string) []smokeStep {
 		start := a.now()
 		s := smokeStep{Name: name}
 		if failed {
-			s.Error = "skipped (an earlier step failed)"
+			s.Skipped = true
 		} else if err := f(); err != nil {
 			s.Error, failed = explain(err).Message, true
 		} else {
@@ -271,11 +307,13 @@ func (a *app) smoke(ctx context.Context, t *target, domain string) []smokeStep {
 	}
 	c := a.deps.Cognito(t.AWS)
 	pool := t.Outputs[contract.OutputUserPoolID]
-	client, err := t.clientID(a.client)
-	if err != nil {
-		return []smokeStep{{Name: "find the app client", Error: explain(err).Message}}
+	client, _ := t.clientID(a.client) // checked by the caller
+	id := "authctl-smoke-" + randomString(8)
+	user := "success+" + id + "@simulator.amazonses.com"
+	if domain != "" {
+		user = id + "@" + domain
 	}
-	user, password := "authctl-smoke-"+randomString(8)+"@"+domain, "Sm0ke-"+randomString(20)+"-a1A!"
+	password := "Sm0ke-" + randomString(20) + "-a1A!"
 	var sub string
 	var tokens *ciptypes.AuthenticationResultType
 	get := func(path, token string, want int, v interface{}) error {
@@ -291,22 +329,28 @@ func (a *app) smoke(ctx context.Context, t *target, domain string) []smokeStep {
 		}
 		return nil
 	}
-	created := false
+	confirmed := false
 	step("sign up "+user, func() error {
 		r, err := c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(client), Username: aws.String(user), Password: aws.String(password),
 			UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String(user)}}})
 		if err != nil {
 			return err
 		}
-		created, sub = true, aws.ToString(r.UserSub)
+		sub, confirmed = aws.ToString(r.UserSub), r.UserConfirmed
 		return nil
 	})
-	step("confirm it as an administrator", func() error {
+	step("confirm it as an administrator (unless a trigger did)", func() error {
+		if confirmed {
+			return nil
+		}
 		_, err := c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: aws.String(pool), Username: aws.String(user)})
 		return err
 	})
 	step("sign in with SRP", func() (err error) {
-		tokens, err = SignIn(ctx, c, SignInInput{PoolID: pool, ClientID: client, Username: user, Password: password, Now: a.now})
+		tokens, err = SignIn(ctx, c, SignInInput{PoolID: pool, ClientID: client, Username: user, Password: password, Now: a.now,
+			Answer: func(_ context.Context, ch Challenge) (Answer, error) {
+				return Answer{}, fmt.Errorf("Cognito asks %s: the smoke user cannot answer MFA challenges (a pool with mfa: required)", ch.Name)
+			}})
 		return err
 	})
 	step("GET /guest without a token: 200", func() error { return get("guest", "", 200, nil) })
@@ -359,13 +403,19 @@ func (a *app) smoke(ctx context.Context, t *target, domain string) []smokeStep {
 		}
 		return nil
 	})
-	if created {
-		failed = false // the clean-up runs whatever happened before
-		step("delete "+user, func() error {
-			_, err := c.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(pool), Username: aws.String(user)})
-			return err
-		})
-	}
+	// The clean-up runs whatever happened before, even after Ctrl-C, and
+	// even when SignUp's answer was lost (the user may exist).
+	failed = false
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	step("delete "+user, func() error {
+		_, err := c.AdminDeleteUser(cleanup, &cip.AdminDeleteUserInput{UserPoolId: aws.String(pool), Username: aws.String(user)})
+		var nf *ciptypes.UserNotFoundException
+		if errors.As(err, &nf) && sub == "" {
+			return nil // never created
+		}
+		return err
+	})
 	return steps
 }
 

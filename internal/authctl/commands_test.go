@@ -63,7 +63,11 @@ func TestDeleteMeAsksFirst(t *testing.T) {
 func TestMFASetup(t *testing.T) {
 	h := newHarness(t)
 	h.signedIn()
-	if code, _, _ := h.run("", "mfa", "setup", "--code", "000000"); code != ExitInvalid || h.cog.users["jane@example.com"].totp {
+	if code, _, errOut := h.run("654321\n", "mfa", "setup"); code != ExitUsage || !strings.Contains(errOut, "--show-secret") {
+		t.Errorf("mfa setup without a terminal or --show-secret = %d %q; want %d", code, errOut, ExitUsage)
+	}
+	h.terminal = true
+	if code, _, _ := h.run("000000\n", "mfa", "setup"); code != ExitInvalid || h.cog.users["jane@example.com"].totp {
 		t.Errorf("a wrong code = %d, totp %v; want %d and MFA left off", code, h.cog.users["jane@example.com"].totp, ExitInvalid)
 	}
 	code, out, errOut := h.run("654321\n", "mfa", "setup")
@@ -71,11 +75,12 @@ func TestMFASetup(t *testing.T) {
 		t.Fatalf("mfa setup = %d %q %q", code, out, errOut)
 	}
 	if !strings.Contains(errOut, "█") && !strings.Contains(errOut, "▀") {
-		t.Errorf("no QR code on stderr: %q", errOut)
+		t.Errorf("no QR code on the terminal: %q", errOut)
 	}
 	if strings.Contains(out+errOut, h.cog.totpKey) {
 		t.Error("the TOTP secret was printed without --show-secret")
 	}
+	h.terminal = false
 	_, _, errOut = h.run("654321\n", "mfa", "setup", "--show-secret")
 	if !strings.Contains(errOut, "otpauth://totp/authdev-development:jane@example.com?issuer=authdev-development&secret="+h.cog.totpKey) {
 		t.Errorf("--show-secret printed %q; want the otpauth URI", errOut)
@@ -139,13 +144,22 @@ func TestClientCredentials(t *testing.T) {
 	if strings.Contains(out, h.cog.secret) {
 		t.Error("the client secret was printed")
 	}
+	// An outputs file naming another token endpoint: the secret is not sent.
+	h.cog.customDomain = "auth.other.example"
+	if code, _, errOut := h.run("", "token", "client-credentials"); code != ExitUsage || !strings.Contains(errOut, "not the user pool's domain (auth.other.example, authdev.auth.eu-west-1.amazoncognito.com)") {
+		t.Errorf("a token endpoint that is not the pool's = %d %q; want %d", code, errOut, ExitUsage)
+	}
+	h.cog.customDomain = "auth.example.com"
 	h.env["AUTHCTL_CLIENT_SECRET"] = "wrong"
 	if code, _, errOut := h.run("", "token", "client-credentials"); code != ExitAuth || !strings.Contains(errOut, "invalid_client") {
 		t.Errorf("a wrong secret = %d %q; want %d", code, errOut, ExitAuth)
 	}
 	h.env["AUTHCTL_CLIENT_SECRET"] = h.cog.secret
 	h.cog.fail["DescribeUserPoolClient"] = &ciptypes.NotAuthorizedException{Message: aws.String("no")}
-	h.mustRun("", "token", "client-credentials") // the environment's secret: no Cognito call needed
+	h.mustRun("", "token", "client-credentials") // the environment's secret: DescribeUserPoolClient not needed
+	if out := h.mustRun("", "call", "GET", "/client", "--machine"); !strings.Contains(out, `"principal": "machine"`) {
+		t.Errorf("call --machine = %s", out)
+	}
 }
 
 func TestIdentityCredentials(t *testing.T) {
@@ -186,14 +200,22 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("users left behind: %v", h.cog.users)
 	}
 
-	// A broken logout (the API keeps accepting tokens): the smoke fails, the user is still deleted.
+	// A broken logout (the API keeps accepting the old token): the smoke fails.
+	h = newHarness(t)
+	h.api.ignoreLogout = true
+	code, out, _ = h.run("", "smoke")
+	if code != ExitFailed || !strings.Contains(out, "FAIL GET /user with the old access token: 401") || len(h.cog.users) != 0 {
+		t.Errorf("smoke against an API that ignores logout = %d, users %v\n%s", code, h.cog.users, out)
+	}
+
+	// A failing sign-in: the later steps are skipped, the user is still deleted.
 	h = newHarness(t)
 	h.cog.fail["RespondToAuthChallenge/PASSWORD_VERIFIER"] = &ciptypes.NotAuthorizedException{Message: aws.String("Incorrect username or password.")}
 	code, out, _ = h.run("", "smoke")
-	if code != ExitFailed || !strings.Contains(out, "FAIL sign in with SRP") || !strings.Contains(out, "skipped") {
+	if code != ExitFailed || !strings.Contains(out, "FAIL sign in with SRP") || !strings.Contains(out, "skip GET /guest") {
 		t.Errorf("smoke with a failing sign-in = %d\n%s", code, out)
 	}
-	if len(h.cog.users) != 0 || !strings.Contains(out, "ok   delete authctl-smoke-") {
+	if len(h.cog.users) != 0 || !strings.Contains(out, "ok   delete success+authctl-smoke-") {
 		t.Errorf("the throw-away user was not deleted after a failure: %v\n%s", h.cog.users, out)
 	}
 }
@@ -218,7 +240,7 @@ func TestCompletionAndHelp(t *testing.T) {
 		for _, s := range c.Commands() {
 			check(s)
 		}
-		if c.Runnable() && c.Example == "" && c.Name() != "help" && !strings.Contains(c.CommandPath(), "completion") {
+		if c.Runnable() && !c.HasSubCommands() && c.Example == "" && c.Name() != "help" && !strings.Contains(c.CommandPath(), "completion") {
 			t.Errorf("%s has no example", c.CommandPath())
 		}
 	}
@@ -251,6 +273,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"call", "GET"}, "accepts 2 arg(s)"},
 		{[]string{"call", "GET", "/user", "--data", "@/nonexistent"}, "--data @/nonexistent"},
 		{[]string{"backup", "--to", "s3://"}, "s3://"},
+		{[]string{"backup", "--to", "/tmp/x", "--quota-share", "2"}, "(0, 1]"},
+		{[]string{"restore", "--from", "/tmp/x", "--passwords", "bogus"}, "reset"},
+		{[]string{"restore", "--from", "/tmp/x", "--method", "fast"}, "admin, import"},
+		{[]string{"users", "dissable", "jane"}, "unknown command"},
+		{[]string{"users"}, "needs a subcommand: disable, enable, get, list"},
+		{[]string{"signup"}, "accepts 1 arg(s)"},
 	} {
 		code, _, errOut := h.run("Correct-Horse-9\n", tc.args...)
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
@@ -275,5 +303,19 @@ func TestOtherErrors(t *testing.T) {
 	h.signedIn()
 	if code, _, errOut := h.run("", "call", "GET", "/guest", "--anonymous"); code != ExitError || !strings.Contains(errOut, "connect") {
 		t.Errorf("an unreachable API = %d %q; want %d", code, errOut, ExitError)
+	}
+}
+
+// With -o json an error is a JSON object on stderr.
+func TestJSONErrors(t *testing.T) {
+	h := newHarness(t)
+	code, _, errOut := h.run("", "call", "GET", "/user", "-o", "json")
+	var e struct {
+		Error    string
+		Next     string
+		ExitCode int
+	}
+	if err := json.Unmarshal([]byte(errOut), &e); err != nil || code != ExitAuth || e.ExitCode != ExitAuth || e.Next != "authctl login" {
+		t.Errorf("JSON error = %d %q (%v)", code, errOut, err)
 	}
 }

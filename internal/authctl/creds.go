@@ -45,6 +45,9 @@ func (a *app) clientCredentials(ctx context.Context, t *target, clientID string,
 		}
 		secret = aws.ToString(c.UserPoolClient.ClientSecret)
 	}
+	if err := a.checkTokenEndpoint(ctx, t, base); err != nil {
+		return nil, err
+	}
 	form := url.Values{"grant_type": {"client_credentials"}}
 	if len(scopes) > 0 {
 		form.Set("scope", strings.Join(scopes, " "))
@@ -84,7 +87,7 @@ func (a *app) clientCredentials(ctx context.Context, t *target, clientID string,
 }
 
 func (a *app) tokenCommand() *cobra.Command {
-	token := &cobra.Command{Use: "token", Short: "OAuth2 tokens for machines"}
+	token := group("token", "OAuth2 tokens for machines")
 	var scopes []string
 	var clientID string
 	cc := &cobra.Command{
@@ -100,8 +103,7 @@ for $(...); the secret is never printed.`,
   AUTHCTL_CLIENT_SECRET=... authctl token client-credentials --scope api.example.com/client -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, err := a.targetOf(cmd)
 			if err != nil {
 				return err
 			}
@@ -128,7 +130,7 @@ for $(...); the secret is never printed.`,
 }
 
 func (a *app) identityCommand() *cobra.Command {
-	identity := &cobra.Command{Use: "identity", Short: "AWS credentials from the identity pool"}
+	identity := group("identity", "AWS credentials from the identity pool")
 	var guest bool
 	creds := &cobra.Command{
 		Use:   "credentials",
@@ -141,8 +143,7 @@ unauthenticated identities). Text output is export lines for a shell.`,
   authctl identity credentials --guest -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, err := a.targetOf(cmd)
 			if err != nil {
 				return err
 			}
@@ -151,8 +152,13 @@ unauthenticated identities). Text output is export lines for a shell.`,
 				return err
 			}
 			return a.print(out, func(w io.Writer) {
-				fmt.Fprintf(w, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\nexport AWS_SESSION_TOKEN=%s\nexport AWS_REGION=%s\n",
-					out.AccessKeyID, out.SecretAccessKey, out.SessionToken, t.Region)
+				// AWS_DEFAULT_REGION for AWS CLI v1; a local deployment's
+				// credentials only work with the emulator.
+				fmt.Fprintf(w, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\nexport AWS_SESSION_TOKEN=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n",
+					out.AccessKeyID, out.SecretAccessKey, out.SessionToken, t.Region, t.Region)
+				if t.Endpoint != "" {
+					fmt.Fprintf(w, "export AWS_ENDPOINT_URL=%s\n", t.Endpoint)
+				}
 				fmt.Fprintf(w, "# identity %s, expires %s\n", out.IdentityID, out.Expiration.Format(time.RFC3339))
 			})
 		},
@@ -212,4 +218,40 @@ func (a *app) identityCredentials(ctx context.Context, t *target, guest bool) (*
 	return &awsCredentials{IdentityID: aws.ToString(r.IdentityId), AccessKeyID: aws.ToString(r.Credentials.AccessKeyId),
 		SecretAccessKey: aws.ToString(r.Credentials.SecretKey), SessionToken: aws.ToString(r.Credentials.SessionToken),
 		Expiration: aws.ToTime(r.Credentials.Expiration)}, nil
+}
+
+// checkTokenEndpoint refuses to send a client secret to a host that is not
+// the pool's domain (an outputs file can name any URL): the custom domain,
+// or the prefix domain PREFIX.auth.REGION.amazoncognito.com, as
+// DescribeUserPool reports them. A local deployment's requests all go to
+// its loopback endpoint.
+// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html (Domain, CustomDomain)
+func (a *app) checkTokenEndpoint(ctx context.Context, t *target, base string) error {
+	if t.Endpoint != "" {
+		return nil
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "https" {
+		return &Error{Code: ExitUsage, Message: fmt.Sprintf("%s %q is not an https URL; authctl sends no client secret there.", contract.OutputHostedUIBaseURL, base)}
+	}
+	p, err := a.deps.Cognito(t.AWS).DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(t.Outputs[contract.OutputUserPoolID])})
+	if err != nil {
+		e := explain(err)
+		e.Message = "Checking the pool's domain before sending the client secret: " + e.Message
+		return e
+	}
+	var hosts []string
+	if d := aws.ToString(p.UserPool.CustomDomain); d != "" {
+		hosts = append(hosts, d)
+	}
+	if d := aws.ToString(p.UserPool.Domain); d != "" {
+		hosts = append(hosts, d+".auth."+t.Region+".amazoncognito.com")
+	}
+	for _, h := range hosts {
+		if strings.EqualFold(u.Host, h) {
+			return nil
+		}
+	}
+	return &Error{Code: ExitUsage, Message: fmt.Sprintf("%s names %s, which is not the user pool's domain (%s); authctl sends the client secret only there.",
+		contract.OutputHostedUIBaseURL, u.Host, or(strings.Join(hosts, ", "), "none")), Next: "check the outputs file or environment"}
 }

@@ -29,15 +29,15 @@ func usageErr(format string, args ...interface{}) error {
 // something. Names: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html
 // and each operation's Errors section (e.g. InitiateAuth, SignUp).
 var cognitoErrors = map[string]Error{
-	"NotAuthorizedException":                {ExitAuth, "Cognito refused: the username or password is wrong, or the session is no longer valid.", "check the password (forgot-password resets it), or sign in again: authctl login", nil},
+	"NotAuthorizedException":                {ExitAuth, "Cognito refused: the username or password is wrong.", "check the password (forgot-password resets it), or sign in again: authctl login", nil},
 	"UserNotConfirmedException":             {ExitAuth, "This user has not confirmed the sign-up yet.", "authctl confirm USERNAME CODE (authctl resend-code USERNAME sends a new code)", nil},
 	"PasswordResetRequiredException":        {ExitAuth, "An administrator requires a new password for this user.", "authctl forgot-password USERNAME, then authctl reset-password USERNAME", nil},
 	"UserNotFoundException":                 {ExitNotFound, "There is no such user in this pool.", "check the username (authctl users list), or sign up: authctl signup", nil},
 	"ResourceNotFoundException":             {ExitNotFound, "Cognito does not know this pool, app client, group or identity pool.", "check the environment (--env, --local, --outputs-file) and that the stack is deployed", nil},
-	"UsernameExistsException":               {ExitConflict, "A user with this username already exists.", "sign in (authctl login), or reset the password (authctl forgot-password)", nil},
+	"UsernameExistsException":               {ExitConflict, "A user with this username already exists.", "sign in (authctl login); if it is not confirmed yet: authctl confirm USERNAME CODE, or authctl resend-code USERNAME", nil},
 	"AliasExistsException":                  {ExitConflict, "Another user already has this email address or phone number.", "sign in as that user, or use another address", nil},
 	"GroupExistsException":                  {ExitConflict, "The group already exists.", "", nil},
-	"CodeMismatchException":                 {ExitInvalid, "The code is wrong.", "use the code of the latest message; authctl resend-code (sign-up) or forgot-password (reset) sends a new one", nil},
+	"CodeMismatchException":                 {ExitInvalid, "The code is wrong.", "enter the latest code: an authenticator's current one, or that of the latest message (authctl resend-code or forgot-password sends a new one)", nil},
 	"ExpiredCodeException":                  {ExitInvalid, "The code has expired (or was already used).", "ask for a new one: authctl resend-code USERNAME, or authctl forgot-password USERNAME", nil},
 	"InvalidPasswordException":              {ExitInvalid, "The password does not meet the pool's password policy.", "choose a longer password with the character classes the policy asks for", nil},
 	"UserLambdaValidationException":         {ExitInvalid, "A trigger of the user pool refused the request.", "read the trigger's reason above and change the input", nil},
@@ -64,7 +64,7 @@ func explain(err error) *Error {
 		return e
 	}
 	if errors.Is(err, context.Canceled) {
-		return &Error{Code: ExitCancelled, Message: "Interrupted.", Err: err}
+		return &Error{Code: ExitInterrupted, Message: "Interrupted; what was done before stays done.", Err: err}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: ExitError, Message: "Timed out: " + err.Error(), Err: err}
@@ -77,6 +77,9 @@ func explain(err error) *Error {
 			if detail := cognitoDetail(api.ErrorMessage()); detail != "" && !strings.Contains(out.Message, detail) {
 				out.Message += " (" + api.ErrorCode() + ": " + detail + ")"
 			}
+			if api.ErrorCode() == "NotAuthorizedException" {
+				notAuthorized(&out, api.ErrorMessage())
+			}
 			if api.ErrorCode() == "InvalidParameterException" && strings.Contains(api.ErrorMessage(), "flow not enabled") {
 				out.Next = "this app client does not allow the flow: sign in with SRP (the default, without --password-auth), or enable the flow on the client"
 			}
@@ -85,13 +88,17 @@ func explain(err error) *Error {
 		return &Error{Code: ExitError, Message: fmt.Sprintf("AWS refused: %s: %s", api.ErrorCode(), api.ErrorMessage()), Err: err}
 	}
 	if strings.Contains(err.Error(), "failed to retrieve credentials") || strings.Contains(err.Error(), "no EC2 IMDS role found") {
-		return &Error{Code: ExitAuth, Message: "No AWS credentials were found.", Next: "set --profile or AWS_PROFILE, or sign in to AWS (aws sso login); user commands (login, call) need none", Err: err}
+		return &Error{Code: ExitAuth, Message: "No AWS credentials were found.", Next: "set --profile or AWS_PROFILE, or sign in to AWS (aws sso login); admin commands and --env need them, user commands with --outputs-file or --local do not", Err: err}
 	}
 	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
 		strings.HasPrefix(err.Error(), "unknown shorthand flag") || strings.Contains(err.Error(), "arg(s)") ||
 		strings.HasPrefix(err.Error(), "invalid argument") || strings.HasPrefix(err.Error(), "flag needs an argument") ||
 		strings.HasPrefix(err.Error(), "required flag") {
-		return &Error{Code: ExitUsage, Message: err.Error(), Next: "authctl --help", Err: err}
+		next := "authctl COMMAND --help"
+		if strings.HasPrefix(err.Error(), "unknown command") && strings.Contains(err.Error(), ".json") {
+			next = "--local takes its file with '=': --local=FILE"
+		}
+		return &Error{Code: ExitUsage, Message: err.Error(), Next: next, Err: err}
 	}
 	return &Error{Code: ExitError, Message: err.Error(), Err: err}
 }
@@ -104,4 +111,23 @@ func cognitoDetail(msg string) string {
 		return strings.TrimSuffix(strings.TrimSpace(after), ".")
 	}
 	return msg
+}
+
+// notAuthorized words Cognito's NotAuthorizedException by its message: the
+// same exception means a wrong password, a disabled user, a confirmed user
+// confirmed again, a revoked token or a refused identity-pool login.
+func notAuthorized(e *Error, msg string) {
+	m := strings.ToLower(msg)
+	switch {
+	case strings.Contains(m, "incorrect username or password"):
+		// The default sentence.
+	case strings.Contains(m, "user is disabled"):
+		e.Message, e.Next = "This user is disabled.", "an administrator can enable it: authctl users enable USERNAME"
+	case strings.Contains(m, "current status is confirmed"):
+		e.Message, e.Next = "This user is confirmed already.", "sign in: authctl login"
+	case strings.Contains(m, "token"):
+		e.Message, e.Next = "Cognito refused the token ("+msg+"): it was revoked, has expired, or belongs elsewhere.", "sign in again: authctl login"
+	default:
+		e.Message, e.Next = "Cognito refused: "+msg, ""
+	}
 }

@@ -71,17 +71,19 @@ type fakeCognito struct {
 	// revoked refresh tokens and sessions.
 	revoked map[string]bool
 	// fail makes the named operation fail with err.
-	fail    map[string]error
-	calls   []string
-	tokenN  int
-	now     func() time.Time
-	secret  string // the machine client's
-	totpKey string
+	fail         map[string]error
+	calls        []string
+	tokenN       int
+	now          func() time.Time
+	secret       string // the machine client's
+	totpKey      string
+	session      string // the session of the challenge asked last
+	customDomain string
 }
 
 func newFakeCognito() *fakeCognito {
 	return &fakeCognito{users: map[string]*fakeUser{}, groups: map[string]bool{"authdev-development-admin": true},
-		revoked: map[string]bool{}, fail: map[string]error{}, now: time.Now, secret: "machinesecret", totpKey: "JBSWY3DPEHPK3PXP"}
+		revoked: map[string]bool{}, fail: map[string]error{}, now: time.Now, secret: "machinesecret", totpKey: "JBSWY3DPEHPK3PXP", customDomain: "auth.example.com"}
 }
 
 func (f *fakeCognito) call(op string) error {
@@ -222,7 +224,13 @@ func (f *fakeCognito) InitiateAuth(_ context.Context, in *cip.InitiateAuthInput,
 		if !u.confirmed {
 			return nil, &ciptypes.UserNotConfirmedException{Message: aws.String("User is not confirmed.")}
 		}
-		return &cip.InitiateAuthOutput{ChallengeName: ciptypes.ChallengeNameTypePasswordVerifier, ChallengeParameters: srpParams(p["USERNAME"])}, nil
+		// With email as the username attribute, Cognito names the user by
+		// its internal username (the sub) in USER_ID_FOR_SRP, and every
+		// later challenge response must use that as USERNAME.
+		f.mu.Lock()
+		f.session = "srp-session"
+		f.mu.Unlock()
+		return &cip.InitiateAuthOutput{ChallengeName: ciptypes.ChallengeNameTypePasswordVerifier, ChallengeParameters: srpParams(u.sub), Session: aws.String("srp-session")}, nil
 	case ciptypes.AuthFlowTypeUserPasswordAuth:
 		return nil, &ciptypes.InvalidParameterException{Message: aws.String("USER_PASSWORD_AUTH flow not enabled for this client")}
 	}
@@ -237,9 +245,19 @@ func (f *fakeCognito) RespondToAuthChallenge(_ context.Context, in *cip.RespondT
 	defer f.mu.Unlock()
 	r := in.ChallengeResponses
 	f.responses = append(f.responses, r)
-	user := r["USERNAME"]
-	if f.users[user] == nil {
+	user := ""
+	for name, u := range f.users {
+		if u.sub == r["USERNAME"] {
+			user = name
+		}
+	}
+	if user == "" {
 		return nil, &ciptypes.NotAuthorizedException{Message: aws.String("Incorrect username or password.")}
+	}
+	// Each answer carries the session of the challenge it answers (MFA_SETUP:
+	// the one VerifySoftwareToken returned).
+	if want := f.session; in.ChallengeName != ciptypes.ChallengeNameTypeMfaSetup && aws.ToString(in.Session) != want {
+		return nil, &ciptypes.NotAuthorizedException{Message: aws.String("Invalid session for the user, session is expired.")}
 	}
 	switch in.ChallengeName {
 	case ciptypes.ChallengeNameTypePasswordVerifier:
@@ -262,7 +280,8 @@ func (f *fakeCognito) RespondToAuthChallenge(_ context.Context, in *cip.RespondT
 		if r["ANSWER"] != "SOFTWARE_TOKEN_MFA" {
 			return nil, &ciptypes.InvalidParameterException{Message: aws.String("Invalid ANSWER")}
 		}
-		return &cip.RespondToAuthChallengeOutput{ChallengeName: ciptypes.ChallengeNameTypeSoftwareTokenMfa, Session: aws.String("s")}, nil
+		f.session = "session-after-select"
+		return &cip.RespondToAuthChallengeOutput{ChallengeName: ciptypes.ChallengeNameTypeSoftwareTokenMfa, Session: aws.String(f.session)}, nil
 	case ciptypes.ChallengeNameTypeMfaSetup:
 		if aws.ToString(in.Session) != "verified-session" {
 			return nil, &ciptypes.NotAuthorizedException{Message: aws.String("Invalid session for the user.")}
@@ -271,7 +290,7 @@ func (f *fakeCognito) RespondToAuthChallenge(_ context.Context, in *cip.RespondT
 	if len(f.challenges) > 0 {
 		next := f.challenges[0]
 		f.challenges = f.challenges[1:]
-		params := map[string]string{"USER_ID_FOR_SRP": user}
+		params := map[string]string{"USER_ID_FOR_SRP": f.users[user].sub}
 		switch next {
 		case ciptypes.ChallengeNameTypeNewPasswordRequired:
 			params["requiredAttributes"] = `["userAttributes.name"]`
@@ -280,7 +299,8 @@ func (f *fakeCognito) RespondToAuthChallenge(_ context.Context, in *cip.RespondT
 		case ciptypes.ChallengeNameTypeSelectMfaType:
 			params["MFAS_CAN_CHOOSE"] = `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`
 		}
-		return &cip.RespondToAuthChallengeOutput{ChallengeName: next, ChallengeParameters: params, Session: aws.String("session-for-" + string(next))}, nil
+		f.session = "session-for-" + string(next)
+		return &cip.RespondToAuthChallengeOutput{ChallengeName: next, ChallengeParameters: params, Session: aws.String(f.session)}, nil
 	}
 	return &cip.RespondToAuthChallengeOutput{AuthenticationResult: f.tokens(user)}, nil
 }
@@ -339,6 +359,10 @@ func (f *fakeCognito) AssociateSoftwareToken(_ context.Context, in *cip.Associat
 	if in.AccessToken == nil && in.Session == nil {
 		return nil, &ciptypes.InvalidParameterException{Message: aws.String("AccessToken or Session required")}
 	}
+	// Every association makes a new secret (so no code exists before it).
+	f.mu.Lock()
+	f.totpKey = strings.ToUpper(randomString(16))
+	f.mu.Unlock()
 	return &cip.AssociateSoftwareTokenOutput{SecretCode: aws.String(f.totpKey), Session: in.Session}, nil
 }
 
@@ -536,6 +560,15 @@ func (f *fakeCognito) AdminRemoveUserFromGroup(_ context.Context, in *cip.AdminR
 	return &cip.AdminRemoveUserFromGroupOutput{}, nil
 }
 
+// DescribeUserPool reports the pool's domains (a custom one, as the
+// harness's HostedUiBaseUrl, and a prefix one).
+func (f *fakeCognito) DescribeUserPool(_ context.Context, in *cip.DescribeUserPoolInput, _ ...func(*cip.Options)) (*cip.DescribeUserPoolOutput, error) {
+	if err := f.call("DescribeUserPool"); err != nil {
+		return nil, err
+	}
+	return &cip.DescribeUserPoolOutput{UserPool: &ciptypes.UserPoolType{Id: in.UserPoolId, CustomDomain: aws.String(f.customDomain), Domain: aws.String("authdev")}}, nil
+}
+
 func (f *fakeCognito) DescribeUserPoolClient(_ context.Context, in *cip.DescribeUserPoolClientInput, _ ...func(*cip.Options)) (*cip.DescribeUserPoolClientOutput, error) {
 	if err := f.call("DescribeUserPoolClient"); err != nil {
 		return nil, err
@@ -600,6 +633,8 @@ type fakeAPI struct {
 	mu      sync.Mutex
 	revoked map[string]bool // origin_jti
 	srv     *httptest.Server
+	// ignoreLogout makes logout answer 200 and revoke nothing (a broken API).
+	ignoreLogout bool
 }
 
 func newFakeAPI(t *testing.T, cog *fakeCognito) *fakeAPI {
@@ -658,6 +693,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	case "/v1/auth/logout":
 		var body struct{ RefreshToken string }
 		json.NewDecoder(r.Body).Decode(&body)
+		if f.ignoreLogout {
+			answer(w, 200, map[string]interface{}{})
+			return
+		}
 		f.mu.Lock()
 		f.revoked[fmt.Sprint(claims["origin_jti"])] = true
 		f.mu.Unlock()
@@ -693,6 +732,11 @@ func testOutputs() map[string]string {
 		"WebSignInUrl":     "https://auth.example.com/login?client_id=" + testClient + "&response_type=code&redirect_uri=https%3A%2F%2Fwww.example.com%2Fauth%2Fcallback",
 		"BackupBucketName": "backups-bucket",
 	}
+}
+
+// testTarget is the environment of the harness's outputs file.
+func testTarget() *target {
+	return &target{Name: "authdev-development.eu-west-1", Stack: "authdev-development", Region: "eu-west-1", Outputs: testOutputs()}
 }
 
 func newHarness(t *testing.T) *harness {

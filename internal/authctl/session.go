@@ -10,17 +10,27 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/authstack/authstack/internal/contract"
 )
 
 // session is a signed-in user's tokens for one environment, cached in
 // <config dir>/authstack/authctl/<environment>.json, mode 0600.
 type session struct {
+	// Where the tokens belong: the pool, and the API and issuer they were
+	// used with. A session is used only with a target that has the same
+	// (an outputs file naming another API cannot draw the tokens there).
+	PoolID string `json:"poolId"`
+	APIURL string `json:"apiUrl"`
+	Issuer string `json:"issuer"`
+
 	Username     string    `json:"username"`
 	Client       string    `json:"client"`
 	ClientID     string    `json:"clientId"`
@@ -49,6 +59,10 @@ func (a *app) saveSession(t *target, s *session) (string, error) {
 		return "", err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", err
+	}
+	// MkdirAll leaves an existing directory as it was.
+	if err := os.Chmod(filepath.Dir(path), 0o700); err != nil {
 		return "", err
 	}
 	b, err := json.MarshalIndent(s, "", "  ")
@@ -82,16 +96,21 @@ func (a *app) loadSession(t *target) (*session, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	info, err := os.Stat(path)
+	info, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, path, &Error{Code: ExitAuth, Message: "Not signed in to " + t.Stack + ".", Next: "authctl login", Err: errNoSession}
 	}
 	if err != nil {
 		return nil, path, err
 	}
-	if info.Mode().Perm()&0o077 != 0 {
+	if !info.Mode().IsRegular() {
+		return nil, path, &Error{Code: ExitAuth, Message: "The token cache " + path + " is not a regular file (a link?); authctl will not use it.", Next: "delete it and sign in again"}
+	}
+	// Windows reports no Unix permissions (files are 0666); its ACLs keep
+	// the user's config directory private.
+	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
 		return nil, path, &Error{Code: ExitAuth, Message: fmt.Sprintf("The token cache %s can be read by others (mode %v); authctl will not use it.", path, info.Mode().Perm()),
-			Next: "sign out everywhere (authctl logout), delete the file, and sign in again"}
+			Next: "delete the file and sign in again (authctl login); its tokens may have been read: change your password to end the old session"}
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -100,6 +119,10 @@ func (a *app) loadSession(t *target) (*session, string, error) {
 	var s session
 	if err := json.Unmarshal(b, &s); err != nil || s.AccessToken == "" {
 		return nil, path, &Error{Code: ExitAuth, Message: "The token cache " + path + " is damaged.", Next: "authctl login", Err: err}
+	}
+	if s.PoolID != t.Outputs[contract.OutputUserPoolID] || s.APIURL != t.Outputs[contract.OutputAPIURL] || s.Issuer != t.Outputs[contract.OutputIssuerURL] {
+		return nil, path, &Error{Code: ExitAuth, Message: fmt.Sprintf("The cached tokens of %s belong to pool %s and API %s, not to this environment's (%s, %s); authctl will not send them there.",
+			t.Stack, s.PoolID, s.APIURL, t.Outputs[contract.OutputUserPoolID], t.Outputs[contract.OutputAPIURL]), Next: "check the outputs file or environment, or sign in to this one: authctl login"}
 	}
 	return &s, path, nil
 }
@@ -149,7 +172,7 @@ func (a *app) refresh(ctx context.Context, t *target, s *session) (*session, err
 	if resp.AuthenticationResult == nil {
 		return nil, fmt.Errorf("refresh: Cognito answered challenge %q instead of tokens", resp.ChallengeName)
 	}
-	n := a.newSession(s.Username, s.Client, s.ClientID, resp.AuthenticationResult)
+	n := a.newSession(t, s.Username, s.Client, s.ClientID, resp.AuthenticationResult)
 	if n.RefreshToken == "" {
 		n.RefreshToken = s.RefreshToken
 	}
@@ -159,8 +182,9 @@ func (a *app) refresh(ctx context.Context, t *target, s *session) (*session, err
 	return n, nil
 }
 
-func (a *app) newSession(username, client, clientID string, r *ciptypes.AuthenticationResultType) *session {
-	return &session{Username: username, Client: client, ClientID: clientID,
+func (a *app) newSession(t *target, username, client, clientID string, r *ciptypes.AuthenticationResultType) *session {
+	return &session{PoolID: t.Outputs[contract.OutputUserPoolID], APIURL: t.Outputs[contract.OutputAPIURL], Issuer: t.Outputs[contract.OutputIssuerURL],
+		Username: username, Client: client, ClientID: clientID,
 		IDToken: aws.ToString(r.IdToken), AccessToken: aws.ToString(r.AccessToken), RefreshToken: aws.ToString(r.RefreshToken),
 		Expires: a.now().Add(time.Duration(r.ExpiresIn) * time.Second).UTC().Truncate(time.Second)}
 }
@@ -189,7 +213,9 @@ func (p *prompter) line(prompt string) (string, error) {
 		err = nil
 	}
 	if err == io.EOF {
-		return "", &Error{Code: ExitUsage, Message: "Standard input ended before " + strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(prompt), ":")) + " was given."}
+		what := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(prompt), ":")))
+		return "", &Error{Code: ExitUsage, Message: "Standard input ended before the " + what + " was given.",
+			Next: "give it on the command line where the command takes it, pipe it in, or run on a terminal"}
 	}
 	return strings.TrimRight(s, "\r\n"), err
 }

@@ -129,7 +129,7 @@ func SignIn(ctx context.Context, c SignInAPI, in SignInInput) (*ciptypes.Authent
 
 // answerInteractively answers challenges by asking the person at the
 // terminal (or reading lines from standard input).
-func (a *app) answerInteractively(t *target) func(context.Context, Challenge) (Answer, error) {
+func (a *app) answerInteractively(t *target, username string) func(context.Context, Challenge) (Answer, error) {
 	return func(ctx context.Context, ch Challenge) (Answer, error) {
 		p := a.prompts
 		switch ch.Name {
@@ -167,7 +167,7 @@ func (a *app) answerInteractively(t *target) func(context.Context, Challenge) (A
 			return Answer{Responses: map[string]string{"ANSWER": choice}}, err
 		case ciptypes.ChallengeNameTypeMfaSetup:
 			a.note("The pool requires MFA and this user has none yet: set up an authenticator app now.")
-			session, err := a.setupTOTP(ctx, t, "", ch.Session)
+			session, err := a.setupTOTP(ctx, t, username, "", ch.Session)
 			return Answer{Session: session}, err
 		}
 		return Answer{}, &Error{Code: ExitError, Message: fmt.Sprintf("Cognito asks for %s, which authctl does not answer.", ch.Name),

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -39,9 +39,6 @@ type target struct {
 	// Endpoint is the emulator's, for a local deployment.
 	Endpoint string
 }
-
-// poolRegion is the region of a user pool id (REGION_xxxxxxxxx).
-var poolRegion = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$`)
 
 // Target resolves the environment from the flags (or their AUTHCTL_
 // variables), once.
@@ -96,15 +93,21 @@ func (a *app) localTarget(path string) (*target, error) {
 	st, err := localdeploy.ReadState(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{Code: ExitNotFound, Message: "No make local deployment: " + path + " does not exist.", Next: "make local (then run authctl from the repository root)", Err: err}
+			return nil, &Error{Code: ExitUsage, Message: "No make local deployment: " + path + " does not exist.", Next: "make local (then run authctl from the repository root, or give --local=FILE)", Err: err}
 		}
 		return nil, err
+	}
+	// Everything a local deployment is sent (passwords, tokens, a client
+	// secret) goes to its endpoint: only to this machine.
+	if u, err := url.Parse(st.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || !jwtverify.Loopback(u.Hostname()) {
+		return nil, &Error{Code: ExitUsage, Message: fmt.Sprintf("%s names the endpoint %q, which is not on this machine (a loopback address); authctl sends nothing there.", path, st.Endpoint),
+			Next: "make local writes this file; use --env or --outputs-file for a deployed environment"}
 	}
 	cfg := aws.Config{Region: st.Region, BaseEndpoint: aws.String(st.Endpoint),
 		// The emulator accepts any credentials.
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
 	return &target{Name: "local-" + st.Stack, Stack: st.Stack, Region: st.Region, Outputs: st.Outputs, AWS: cfg, Endpoint: st.Endpoint,
-		HTTP: &http.Client{Timeout: 30 * time.Second, Transport: &localdeploy.Transport{Endpoint: st.Endpoint, Base: a.deps.HTTP}}}, nil
+		HTTP: httpClient(&localdeploy.Transport{Endpoint: st.Endpoint, Base: a.deps.HTTP})}, nil
 }
 
 // fileTarget reads the JSON `cdk deploy --outputs-file` writes: an object
@@ -112,7 +115,7 @@ func (a *app) localTarget(path string) (*target, error) {
 func (a *app) fileTarget(ctx context.Context, path string) (*target, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &Error{Code: ExitNotFound, Message: "Cannot read the outputs file: " + err.Error(), Next: "cdk deploy STACK --outputs-file " + path, Err: err}
+		return nil, &Error{Code: ExitUsage, Message: "Cannot read the outputs file: " + err.Error(), Next: "cdk deploy STACK --outputs-file " + path + " (make deploy ENV=... writes outputs-ENV.json)", Err: err}
 	}
 	var stacks map[string]map[string]string
 	if err := json.Unmarshal(b, &stacks); err != nil {
@@ -136,7 +139,7 @@ func (a *app) fileTarget(ctx context.Context, path string) (*target, error) {
 	out := stacks[names[0]]
 	region := a.region
 	if region == "" {
-		m := poolRegion.FindStringSubmatch(out[contract.OutputUserPoolID])
+		m := jwtverify.PoolID.FindStringSubmatch(out[contract.OutputUserPoolID])
 		if m == nil {
 			return nil, usageErr("cannot tell the region from %s %q: add --region", contract.OutputUserPoolID, out[contract.OutputUserPoolID])
 		}
@@ -211,7 +214,7 @@ func (a *app) awsTarget(ctx context.Context, stack, region string, out map[strin
 		return nil, &Error{Code: ExitAuth, Message: "Cannot load the AWS configuration: " + err.Error(), Next: "check --profile / AWS_PROFILE", Err: err}
 	}
 	return &target{Name: stack + "." + region, Stack: stack, Region: region, Outputs: out, AWS: cfg,
-		HTTP: &http.Client{Timeout: 30 * time.Second, Transport: a.deps.HTTP}}, nil
+		HTTP: httpClient(a.deps.HTTP)}, nil
 }
 
 // output returns the stack output key, or an error naming it.
@@ -285,4 +288,41 @@ func (a *app) completeClients(cmd *cobra.Command, _ []string, _ string) ([]strin
 		return nil, cobra.ShellCompDirectiveError
 	}
 	return t.clientNames(), cobra.ShellCompDirectiveNoFileComp
+}
+
+// httpClient sends authctl's requests: no redirects are followed, so a
+// bearer token or a client secret reaches only the URL it was meant for
+// (Go's client keeps Authorization on a redirect to the same host or a
+// subdomain, http included).
+func httpClient(rt http.RoundTripper) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: rt,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// targetOf resolves the environment of cmd.
+func (a *app) targetOf(cmd *cobra.Command) (context.Context, *target, error) {
+	ctx := cmd.Context()
+	t, err := a.Target(ctx)
+	return ctx, t, err
+}
+
+// appClient resolves the environment and the app client of --client.
+func (a *app) appClient(cmd *cobra.Command) (context.Context, *target, string, error) {
+	ctx, t, err := a.targetOf(cmd)
+	if err != nil {
+		return ctx, nil, "", err
+	}
+	client, err := t.clientID(a.client)
+	return ctx, t, client, err
+}
+
+// signedIn resolves the environment and the signed-in user's session,
+// refreshed when it is about to expire.
+func (a *app) signedIn(cmd *cobra.Command) (context.Context, *target, *session, error) {
+	ctx, t, err := a.targetOf(cmd)
+	if err != nil {
+		return ctx, nil, nil, err
+	}
+	s, err := a.freshSession(ctx, t)
+	return ctx, t, s, err
 }

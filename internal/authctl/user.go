@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -43,21 +44,13 @@ func (a *app) signupCommand() *cobra.Command {
 		Example: `  authctl signup jane@example.com                      # email from the username
   authctl signup jane --email jane@example.com --attr name="Jane Doe"
   AUTHCTL_PASSWORD=... authctl signup jane@example.com  # in a script`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, client, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}
-			client, err := t.clientID(a.client)
-			if err != nil {
-				return err
-			}
-			user, err := a.userArg(args)
-			if err != nil {
-				return err
-			}
+			user := args[0]
 			if email == "" && strings.Contains(user, "@") {
 				email = user
 			}
@@ -125,8 +118,7 @@ func (a *app) confirmCommand() *cobra.Command {
   authctl confirm jane@example.com --admin   # AdminConfirmSignUp, with AWS credentials`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, err := a.targetOf(cmd)
 			if err != nil {
 				return err
 			}
@@ -169,12 +161,7 @@ func (a *app) resendCommand() *cobra.Command {
 		Example: `  authctl resend-code jane@example.com`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			client, err := t.clientID(a.client)
+			ctx, t, client, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}
@@ -207,12 +194,7 @@ used by call, whoami, refresh, logout and the other user commands.`,
   AUTHCTL_PASSWORD=... authctl login jane -o json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			client, err := t.clientID(a.client)
+			ctx, t, client, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}
@@ -225,11 +207,14 @@ used by call, whoami, refresh, logout and the other user commands.`,
 				return err
 			}
 			r, err := SignIn(ctx, a.deps.Cognito(t.AWS), SignInInput{PoolID: t.Outputs[contract.OutputUserPoolID], ClientID: client,
-				Username: user, Password: pw, PasswordAuth: passwordAuth, Answer: a.answerInteractively(t), Now: a.now})
+				Username: user, Password: pw, PasswordAuth: passwordAuth, Answer: a.answerInteractively(t, user), Now: a.now})
 			if err != nil {
 				return err
 			}
-			s := a.newSession(user, a.client, client, r)
+			if old, _, err := a.loadSession(t); err == nil && old.Username != user {
+				a.note("Replacing %s's cached session (it stays valid until it expires; authctl logout first ends it).", old.Username)
+			}
+			s := a.newSession(t, user, a.client, client, r)
 			path, err := a.saveSession(t, s)
 			if err != nil {
 				return err
@@ -239,13 +224,14 @@ used by call, whoami, refresh, logout and the other user commands.`,
 				out["idToken"], out["accessToken"], out["refreshToken"] = s.IDToken, s.AccessToken, s.RefreshToken
 			}
 			return a.print(out, func(w io.Writer) {
-				fmt.Fprintf(w, "Signed in as %s on %s (client %s); tokens valid until %s, cached in %s\n", user, t.Stack, a.client, s.Expires.Local().Format(time.Kitchen), path)
+				fmt.Fprintf(w, "Signed in as %s on %s (client %s); tokens valid until %s, cached in %s\n", user, t.Stack, a.client, s.Expires.Local().Format(time.RFC1123), path)
 				if showTokens {
 					fmt.Fprintf(w, "id token:      %s\naccess token:  %s\nrefresh token: %s\n", s.IDToken, s.AccessToken, s.RefreshToken)
 				}
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&a.showSecret, "show-secret", false, "print the TOTP secret if Cognito asks to set up an authenticator app (MFA_SETUP)")
 	cmd.Flags().BoolVar(&passwordAuth, "password-auth", false, "send the password (USER_PASSWORD_AUTH) instead of SRP; only where the app client allows it")
 	cmd.Flags().BoolVar(&showTokens, "show-tokens", false, "print the tokens (they are secrets)")
 	return cmd
@@ -258,8 +244,7 @@ func (a *app) refreshCommand() *cobra.Command {
 		Example: `  authctl refresh`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, err := a.targetOf(cmd)
 			if err != nil {
 				return err
 			}
@@ -271,7 +256,7 @@ func (a *app) refreshCommand() *cobra.Command {
 				return err
 			}
 			return a.print(map[string]interface{}{"username": s.Username, "expires": s.Expires}, func(w io.Writer) {
-				fmt.Fprintf(w, "Refreshed %s's tokens; valid until %s\n", s.Username, s.Expires.Local().Format(time.Kitchen))
+				fmt.Fprintf(w, "Refreshed %s's tokens; valid until %s\n", s.Username, s.Expires.Local().Format(time.RFC1123))
 			})
 		},
 	}
@@ -291,8 +276,7 @@ deleted. A browser session of managed login ends at the logout URL shown.`,
   authctl logout --local-only   # forget the cached tokens, revoke nothing`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, err := a.targetOf(cmd)
 			if err != nil {
 				return err
 			}
@@ -325,10 +309,15 @@ deleted. A browser session of managed login ends at the logout URL shown.`,
 					// Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html
 					a.note("The API no longer accepts these tokens (signed out already, or expired).")
 					if _, err := a.deps.Cognito(t.AWS).RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(s.ClientID), Token: aws.String(s.RefreshToken)}); err != nil {
-						a.note("Revoking the refresh token with Cognito: %s", explain(err).Message)
-					} else {
-						revoked = true
+						var na *ciptypes.NotAuthorizedException
+						if !errors.As(err, &na) { // NotAuthorized: revoked or expired already
+							e := explain(err)
+							e.Message = "The API refused the tokens and Cognito did not revoke the refresh token (" + e.Message + "): the session may still be live; the cached tokens are kept."
+							e.Next = "run authctl logout again; authctl logout --local-only forgets them without revoking"
+							return e
+						}
 					}
+					revoked = true
 				default:
 					return &Error{Code: ExitFailed, Message: fmt.Sprintf("The logout endpoint answered %d: %s", status, resp), Next: "try again; authctl logout --local-only forgets the tokens without revoking them"}
 				}
@@ -358,19 +347,16 @@ func (a *app) whoamiCommand() *cobra.Command {
 		Use:   "whoami",
 		Short: "Show the signed-in user's claims, verified against the pool's key set",
 		Long: `Show the claims of the cached ID token (--access: the access token) after
-verifying it as the API does: the signature against the pool's JSON Web Key
-Set, the issuer, the app client, token_use and the expiry (refreshing
-expired tokens first).`,
+verifying it as the API's authorizer does: the signature against the pool's
+JSON Web Key Set, the issuer, the app client, token_use and the expiry
+(refreshing expired tokens first). The API's deny-list of signed-out
+sessions is not consulted: authctl call GET /user shows whether the API
+still accepts the token.`,
 		Example: `  authctl whoami
   authctl whoami --access -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			s, err := a.freshSession(ctx, t)
+			ctx, t, s, err := a.signedIn(cmd)
 			if err != nil {
 				return err
 			}
@@ -396,10 +382,15 @@ expired tokens first).`,
 					keys = append(keys, k)
 				}
 				sort.Strings(keys)
-				fmt.Fprintf(w, "%s token of %s, verified (signature, issuer, client, expiry):\n", use, s.Username)
+				fmt.Fprintf(w, "%s token of %s, verified: signature (the pool's key set), issuer, client, expiry.\n", use, s.Username)
+				fmt.Fprintln(w, "(Whether the API still accepts it after a logout elsewhere: authctl call GET /user.)")
 				for _, k := range keys {
 					b, _ := json.Marshal(claims[k])
-					fmt.Fprintf(w, "  %-22s %s\n", k, b)
+					v := string(b)
+					if n, ok := claims[k].(float64); ok && (k == "exp" || k == "iat" || k == "auth_time" || k == "nbf") {
+						v = fmt.Sprintf("%.0f (%s)", n, time.Unix(int64(n), 0).Local().Format(time.RFC1123))
+					}
+					fmt.Fprintf(w, "  %-22s %s\n", k, v)
 				}
 			})
 		},
@@ -429,12 +420,7 @@ func (a *app) forgotCommand() *cobra.Command {
 		Example: `  authctl forgot-password jane@example.com && authctl reset-password jane@example.com`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			client, err := t.clientID(a.client)
+			ctx, t, client, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}
@@ -465,12 +451,7 @@ func (a *app) resetCommand() *cobra.Command {
 		Example: `  authctl reset-password jane@example.com --code 123456`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			client, err := t.clientID(a.client)
+			ctx, t, client, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}
@@ -503,12 +484,7 @@ func (a *app) changePasswordCommand() *cobra.Command {
 		Example: `  authctl change-password`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			s, err := a.freshSession(ctx, t)
+			ctx, t, s, err := a.signedIn(cmd)
 			if err != nil {
 				return err
 			}
@@ -538,12 +514,7 @@ func (a *app) deleteMeCommand() *cobra.Command {
 		Example: `  authctl delete-me`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
-			if err != nil {
-				return err
-			}
-			s, err := a.freshSession(ctx, t)
+			ctx, t, s, err := a.signedIn(cmd)
 			if err != nil {
 				return err
 			}
@@ -564,8 +535,7 @@ func (a *app) deleteMeCommand() *cobra.Command {
 }
 
 func (a *app) mfaCommand() *cobra.Command {
-	mfa := &cobra.Command{Use: "mfa", Short: "Multi-factor authentication of the signed-in user"}
-	var code string
+	mfa := group("mfa", "Multi-factor authentication of the signed-in user")
 	var showSecret bool
 	setup := &cobra.Command{
 		Use:   "setup",
@@ -573,22 +543,20 @@ func (a *app) mfaCommand() *cobra.Command {
 		Long: `Associate an authenticator app with the signed-in user (AssociateSoftwareToken),
 show the otpauth:// URI as a QR code in the terminal, verify the first code
 (VerifySoftwareToken) and make TOTP the preferred second factor
-(SetUserMFAPreference). The secret itself is printed only with --show-secret.`,
+(SetUserMFAPreference). The secret itself is printed only with --show-secret
+(needed when standard error is not a terminal: the QR code is drawn on a
+terminal only). The code is asked after the QR code: every setup makes a new
+secret, so no code exists before.`,
 		Example: `  authctl mfa setup
   authctl mfa setup --show-secret   # also print the secret, to type it in`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, err := a.Target(ctx)
+			ctx, t, s, err := a.signedIn(cmd)
 			if err != nil {
 				return err
 			}
-			s, err := a.freshSession(ctx, t)
-			if err != nil {
-				return err
-			}
-			a.totpCode, a.showSecret = code, showSecret
-			if _, err := a.setupTOTP(ctx, t, s.AccessToken, nil); err != nil {
+			a.showSecret = showSecret
+			if _, err := a.setupTOTP(ctx, t, s.Username, s.AccessToken, nil); err != nil {
 				return err
 			}
 			if _, err := a.deps.Cognito(t.AWS).SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: aws.String(s.AccessToken),
@@ -600,7 +568,6 @@ show the otpauth:// URI as a QR code in the terminal, verify the first code
 			})
 		},
 	}
-	setup.Flags().StringVar(&code, "code", "", "the authenticator's current code (default: asked after the QR code)")
 	setup.Flags().BoolVar(&showSecret, "show-secret", false, "also print the TOTP secret and otpauth:// URI (a secret)")
 	mfa.AddCommand(setup)
 	return mfa
@@ -610,7 +577,11 @@ show the otpauth:// URI as a QR code in the terminal, verify the first code
 // user (accessToken) or during sign-in (session of MFA_SETUP); it returns
 // the session VerifySoftwareToken gives in the latter case.
 // Source: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-totp.html
-func (a *app) setupTOTP(ctx context.Context, t *target, accessToken string, session *string) (*string, error) {
+func (a *app) setupTOTP(ctx context.Context, t *target, username, accessToken string, session *string) (*string, error) {
+	if !a.deps.Terminal && !a.showSecret {
+		return nil, &Error{Code: ExitUsage, Message: "Setting up an authenticator app shows its secret: as a QR code on a terminal, or as text with --show-secret.",
+			Next: "run on a terminal, or add --show-secret"}
+	}
 	c := a.deps.Cognito(t.AWS)
 	in := &cip.AssociateSoftwareTokenInput{Session: session}
 	if accessToken != "" {
@@ -621,19 +592,17 @@ func (a *app) setupTOTP(ctx context.Context, t *target, accessToken string, sess
 		return nil, err
 	}
 	secret := aws.ToString(r.SecretCode)
-	uri := otpauthURI(t.Stack, a.sessionUser(t), secret)
-	if a.output == "text" {
+	uri := otpauthURI(t.Stack, username, secret)
+	if a.deps.Terminal {
 		qrterminal.GenerateHalfBlock(uri, qrterminal.M, a.deps.Stderr)
 		fmt.Fprintln(a.deps.Stderr, "Scan the QR code with your authenticator app.")
 	}
 	if a.showSecret {
 		fmt.Fprintf(a.deps.Stderr, "secret: %s\nURI:    %s\n", secret, uri)
 	}
-	code := a.totpCode
-	if code == "" {
-		if code, err = a.prompts.line("Code shown by the app: "); err != nil {
-			return nil, err
-		}
+	code, err := a.prompts.line("Code shown by the app: ")
+	if err != nil {
+		return nil, err
 	}
 	vin := &cip.VerifySoftwareTokenInput{UserCode: aws.String(code), FriendlyDeviceName: aws.String("authctl"), Session: r.Session}
 	if accessToken != "" {
@@ -647,14 +616,6 @@ func (a *app) setupTOTP(ctx context.Context, t *target, accessToken string, sess
 		return nil, &Error{Code: ExitInvalid, Message: "Cognito did not accept the authenticator code (status " + string(v.Status) + ").", Next: "authctl mfa setup again"}
 	}
 	return v.Session, nil
-}
-
-// sessionUser is the cached user's name, for the authenticator's label.
-func (a *app) sessionUser(t *target) string {
-	if s, _, err := a.loadSession(t); err == nil {
-		return s.Username
-	}
-	return "user"
 }
 
 // otpauthURI is the Key Uri Format authenticator apps read (label

@@ -555,7 +555,7 @@ func FromEnv(getenv func(string) string) (*Verifier, error) {
 func KeySetURL(getenv func(string) string, issuer string) (string, error) {
 	if raw := getenv(contract.EnvJWKSURL); raw != "" {
 		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback(u.Hostname())) {
+		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && Loopback(u.Hostname())) {
 			return "", fmt.Errorf("jwtverify: %s=%q must be an https:// URL, or http:// to a loopback host", contract.EnvJWKSURL, raw)
 		}
 		return raw, nil
@@ -569,11 +569,11 @@ func KeySetURL(getenv func(string) string, issuer string) (string, error) {
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.RawQuery != "" || u.Fragment != "" {
 			return "", fmt.Errorf("jwtverify: %s=%q is not an endpoint URL", name, raw)
 		}
-		if !loopback(u.Hostname()) {
+		if !Loopback(u.Hostname()) {
 			break // not an emulator on this host: keys come from the issuer
 		}
 		pool := issuer[strings.LastIndexByte(issuer, '/')+1:]
-		if !poolID.MatchString(pool) {
+		if !PoolID.MatchString(pool) {
 			return "", fmt.Errorf("jwtverify: %s=%q does not end in a user pool id (REGION_ID)", contract.EnvIssuer, issuer)
 		}
 		return u.JoinPath(pool, ".well-known", "jwks.json").String(), nil
@@ -581,11 +581,13 @@ func KeySetURL(getenv func(string) string, issuer string) (string, error) {
 	return strings.TrimSuffix(issuer, "/") + "/.well-known/jwks.json", nil
 }
 
-// poolID is the form of a user pool id: its region, "_", letters and digits.
+// PoolID is the form of a user pool id: its region, "_", letters and digits.
 // Source: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html (Id)
-var poolID = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]_[0-9A-Za-z]+$`)
+// Its first group is the region.
+var PoolID = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-[0-9])_[0-9A-Za-z]+$`)
 
-func loopback(host string) bool {
+// Loopback reports whether host is this machine (localhost, 127.0.0.0/8, ::1).
+func Loopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
