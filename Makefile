@@ -24,6 +24,7 @@ PYTHON ?= python3
 CDK := $(CURDIR)/node_modules/.bin/cdk
 OUT := cdk.out
 EXAMPLE_OUT := cdk.out.example
+PIPELINE_OUT := cdk.out.pipeline
 # The development stack built for the local emulator, which runs a function's
 # bootstrap on this host: functions are built for the host's architecture
 # (an explicit switch; deployments to AWS stay arm64).
@@ -47,7 +48,7 @@ FUZZTIME ?= 10m
 # Fuzz workers per target. Default: one per core.
 FUZZ_PARALLEL ?= $(shell nproc)
 
-.PHONY: help authctl deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden update-lock lock-python clean bench fuzz generate srp-vectors
+.PHONY: help authctl synth-pipeline deploy tools tools-emulator tools-scan synth synth-local test unit staticcheck lint-templates scan example synth-example-local e2e local local-stop update-golden update-lock lock-python clean bench fuzz generate srp-vectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -100,8 +101,12 @@ scan: tools-scan ## checkov and cfn-guard (AWS Control Tower rules) over cdk.out
 	go run ./internal/tools/scan/cmd/scan -checkov .venv-scan/bin/checkov -cfn-guard $(CFNGUARD) -rules $(CFNGUARD_RULES) \
 	  -suppressions security/suppressions.yaml $(OUT)/*.template.json $(EXAMPLE_OUT)/*.template.json
 
-lint-templates: ## cfn-lint every template in cdk.out/ and the example's output (zero errors and warnings)
-	cfn-lint $(OUT)/*.template.json $(EXAMPLE_OUT)/*.template.json
+lint-templates: ## cfn-lint every template in cdk.out/, the pipeline's (its stages too) and the example's output (zero errors and warnings)
+	cfn-lint $(OUT)/*.template.json $(PIPELINE_OUT)/*.template.json $(PIPELINE_OUT)/assembly-*/*.template.json $(EXAMPLE_OUT)/*.template.json
+
+synth-pipeline: tools ## synthesize the reference release pipeline (test -> smoke -> approval -> backup -> production) into cdk.out.pipeline/
+	rm -rf $(PIPELINE_OUT)
+	$(CDK) synth --quiet -c pipeline=release --output $(PIPELINE_OUT)
 
 example: tools ## synthesize the examples/ module's app, which imports the constructs as a user's own module would
 	rm -rf $(EXAMPLE_OUT)
@@ -124,7 +129,7 @@ local: synth-local tools-emulator ## deploy the development stack into a local A
 local-stop: ## stop what `make local` started
 	go run ./internal/test/emulator/cmd/local down -state .local
 
-test: unit staticcheck synth example lint-templates scan e2e ## the CI gate: unit tests, staticcheck, synth of every environment and the example, cfn-lint, security scanners, the deployed journey
+test: unit staticcheck synth synth-pipeline example lint-templates scan e2e ## the CI gate: unit tests, staticcheck, synth of every environment and the example, cfn-lint, security scanners, the deployed journey
 
 authctl: ## build the authctl CLI into .bin/authctl (or: go install github.com/authstack/authstack/cmd/authctl@VERSION)
 	go build -trimpath -o .bin/authctl ./cmd/authctl
@@ -139,6 +144,7 @@ update-lock: tools ## record the user pools in userpool.lock.json after a review
 
 update-golden: tools ## rewrite the golden templates under testdata/ (review the diff!)
 	go test -count=1 ./stacks/ -run TestGoldenTemplates -update
+	go test -count=1 ./pipeline/ -run TestRouteToLive -update
 
 lock-python: ## re-freeze requirements-{dev,emulator,scan}.lock from their .txt files
 	for f in dev emulator scan; do \

@@ -240,6 +240,13 @@ func (j *journey) authctlJourney() {
 		}
 		return err
 	})
+	j.step("authctl backup --remote: the stack's state machine runs to SUCCEEDED (the pipeline's pre-deploy backup)", func() error {
+		out, err := c.ok("backup", "--remote", "--poll", "200ms", "--timeout", "90s", "-o", "json")
+		if err == nil && !strings.Contains(out, `"status": "SUCCEEDED"`) {
+			err = fmt.Errorf("backup --remote = %s", out)
+		}
+		return err
+	})
 	var old string
 	j.step("authctl logout: the API refuses the old access token", func() error {
 		// A fresh session without MFA in the way: the cached one is the MFA sign-in's.

@@ -13,6 +13,7 @@ import (
 	acm "github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	cognito "github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	events "github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	iam "github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	lambda "github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	logs "github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	secretsmanager "github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
@@ -33,6 +34,7 @@ import (
 	"github.com/authstack/authstack/constructs/userpool"
 	"github.com/authstack/authstack/customresources"
 	"github.com/authstack/authstack/internal/cdk/kmskey"
+	"github.com/authstack/authstack/internal/cdk/nag"
 	"github.com/authstack/authstack/internal/contract"
 )
 
@@ -48,6 +50,12 @@ type AuthStackProps struct {
 	// triggers.PreSignUpOptions.Hook); they take the place of the config's
 	// triggers.preSignUpHookArn / userEventsHookArn. Default: the config's.
 	PreSignUpHook, UserEventsHook lambda.IFunction
+	// PipelineAccount is the account of a CDK pipeline that deploys this
+	// stack (package pipeline): it may assume two narrow roles, named so the
+	// pipeline knows them before they exist: STACK-smoke-test (the smoke
+	// journey's administration of this pool) and STACK-pre-deploy-backup
+	// (start the backup and wait for it). Default: "" (no such roles).
+	PipelineAccount string
 }
 
 // AuthStack is one environment's Cognito authentication stack. Each part is
@@ -85,6 +93,12 @@ type AuthStack struct {
 	Backup *userbackup.UserBackup
 	// API is the REST API, its authorizer and the deny-list.
 	API *api.API
+	// Outputs are the stack's outputs by name (contract.Output*), for
+	// pipeline steps that read them (envFromCfnOutputs).
+	Outputs map[string]awscdk.CfnOutput
+	// SmokeTestRole and PreDeployBackupRole are the pipeline's roles; nil
+	// without PipelineAccount (or, the backup one, without a backup).
+	SmokeTestRole, PreDeployBackupRole iam.Role
 }
 
 // NewAuthStack builds the stack for props.Config. It returns an error, and
@@ -246,12 +260,58 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		s.Dashboard.AddAlarms("User-pool backup", s.Backup.FailedAlarm, s.Backup.AgeAlarm)
 	}
 	s.addOutputs()
+	if props.PipelineAccount != "" {
+		s.addPipelineRoles(props.PipelineAccount)
+	}
 	return s, nil
 }
 
+// Names of the roles a pipeline assumes in an AuthStack's account.
+func SmokeTestRoleName(stackName string) string       { return stackName + "-smoke-test" }
+func PreDeployBackupRoleName(stackName string) string { return stackName + "-pre-deploy-backup" }
+
+// addPipelineRoles adds the roles the pipeline's steps assume: what
+// `authctl smoke` does as an administrator, and starting (then watching)
+// a backup before a deployment.
+func (s *AuthStack) addPipelineRoles(account string) {
+	name := *s.StackName()
+	pipeline := iam.NewAccountPrincipal(jsii.String(account))
+	s.SmokeTestRole = iam.NewRole(s, jsii.String("PipelineSmokeTestRole"), &iam.RoleProps{
+		RoleName: jsii.String(SmokeTestRoleName(name)), AssumedBy: pipeline, MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(1)),
+		Description: jsii.String("The deployment pipeline's smoke journey (authctl smoke) against " + name),
+	})
+	s.SmokeTestRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Actions:   jsii.Strings("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminDeleteUser", "cognito-idp:DescribeUserPoolClient", "cognito-idp:DescribeUserPool"),
+		Resources: jsii.Strings(*s.UserPool.UserPoolArn()),
+	}))
+	s.SmokeTestRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Actions: jsii.Strings("cloudformation:DescribeStacks"), Resources: jsii.Strings(*s.StackId()),
+	}))
+	if s.Backup == nil {
+		return
+	}
+	s.PreDeployBackupRole = iam.NewRole(s, jsii.String("PipelinePreDeployBackupRole"), &iam.RoleProps{
+		RoleName: jsii.String(PreDeployBackupRoleName(name)), AssumedBy: pipeline, MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(1)),
+		Description: jsii.String("The deployment pipeline's backup of " + name + "'s user pool before it deploys"),
+	})
+	s.Backup.StateMachine.GrantStartExecution(s.PreDeployBackupRole)
+	s.PreDeployBackupRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Actions: jsii.Strings("states:DescribeExecution"),
+		// An execution's ARN: execution:STATE_MACHINE_NAME:EXECUTION_NAME.
+		Resources: jsii.Strings(*awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), s.Partition(), jsii.String(":states:"), s.Region(), jsii.String(":"), s.Account(),
+			jsii.String(":execution:"), s.Backup.StateMachine.StateMachineName(), jsii.String(":*")})),
+	}))
+	s.PreDeployBackupRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+		Actions: jsii.Strings("cloudformation:DescribeStacks"), Resources: jsii.Strings(*s.StackId()),
+	}))
+	nag.Suppress(s.PreDeployBackupRole, "AwsSolutions-IAM5", "Executions of the backup state machine only: their names are chosen at start, so the ARN ends in a wildcard.",
+		"/^Resource::arn:.*:execution:.*:\\*$/")
+}
+
 func (s *AuthStack) addOutputs() {
+	s.Outputs = map[string]awscdk.CfnOutput{}
 	out := func(name, description string, value *string) {
-		awscdk.NewCfnOutput(s, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
+		s.Outputs[name] = awscdk.NewCfnOutput(s, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
 	}
 	out(contract.OutputUserPoolID, "Cognito user pool id (REGION_xxxxxxxxx)", s.UserPool.UserPoolId())
 	out(contract.OutputUserPoolARN, "Cognito user pool ARN", s.UserPool.UserPoolArn())

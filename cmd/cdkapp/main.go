@@ -8,6 +8,8 @@
 //	cdk synth -c config=envs.yaml      # your own environments file
 //	cdk synth -c authstack:updateUserPoolLock=true              # record the pools (make update-lock)
 //	cdk synth -c authstack:allowUserPoolReplacement=STACK[,...] # a deliberate migration
+//	cdk synth -c pipeline=release      # the deployment pipeline (package pipeline) instead of the environments
+//	cdk synth -c pipeline=release -c pipelines=my-pipelines.yaml -c config=envs.yaml
 package main
 
 import (
@@ -17,9 +19,12 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
 
+	"github.com/authstack/authstack/config"
 	"github.com/authstack/authstack/guard"
 	"github.com/authstack/authstack/internal/cdk/cdkutil"
+	"github.com/authstack/authstack/pipeline"
 	"github.com/authstack/authstack/stacks"
 )
 
@@ -42,8 +47,12 @@ func main() {
 	}
 }
 
-// run adds the stacks of the environments selected by app's context.
+// run adds the stacks of the environments selected by app's context, or
+// the pipeline named by -c pipeline=NAME (its stages hold the environments).
 func run(app awscdk.App) error {
+	if name, ok := cdkutil.ContextString(app, pipeline.ContextPipeline); ok {
+		return runPipeline(app, name)
+	}
 	envs, err := stacks.Environments(app)
 	if err != nil {
 		return err
@@ -96,4 +105,38 @@ func guardPools(app awscdk.App, log io.Writer) error {
 		fmt.Fprintf(log, "authstack: user pool replacement allowed in %s: their users must be restored from a backup\n", v)
 	}
 	return guard.Check(templates, lock, allow)
+}
+
+// runPipeline adds the pipeline stack called name; the environments come
+// from -c config=FILE (or the reference), the pipelines from
+// -c pipelines=FILE (or the reference).
+func runPipeline(app awscdk.App, name string) error {
+	if _, ok := cdkutil.ContextString(app, stacks.ContextEnv); ok {
+		return fmt.Errorf("-c %s and -c %s: a pipeline deploys its own environments; choose one", pipeline.ContextPipeline, stacks.ContextEnv)
+	}
+	envs, err := stacks.Environments(app)
+	if err != nil {
+		return err
+	}
+	configFile, _ := cdkutil.ContextString(app, stacks.ContextConfig)
+	pipelinesFile, named := cdkutil.ContextString(app, pipeline.ContextPipelines)
+	var ps []config.Pipeline
+	if named {
+		if ps, err = config.LoadPipelines(pipelinesFile, envs); err != nil {
+			return err
+		}
+	} else {
+		ps = config.ReferencePipelines()
+	}
+	p, err := config.SelectPipeline(ps, name)
+	if err != nil {
+		return err
+	}
+	_, err = pipeline.NewPipelineStack(app, jsii.String(p.StackName()), &pipeline.PipelineStackProps{Pipeline: p, Environments: envs,
+		ConfigFile: configFile, PipelinesFile: pipelinesFile})
+	if err != nil {
+		return err
+	}
+	stacks.CheckAwsSolutions(app) // the pipeline stack; each stage checks its own stacks
+	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
@@ -312,6 +314,8 @@ func (a *app) bar(total int64, what string) *progressbar.ProgressBar {
 func (a *app) backupCommand() *cobra.Command {
 	var to string
 	var share float64
+	var remote, ifDeployed bool
+	var poll, timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Back up the user pool (users, groups, memberships, configuration) now",
@@ -321,13 +325,24 @@ others. By default into the stack's backup bucket, beside the scheduled
 backups: s3://BUCKET/backups/POOL_ID/TIME/.`,
 		Example: `  authctl --env production backup
   authctl backup --to ./pool-backup        # a local directory
-  authctl backup --to s3://my-bucket/adhoc/2026-12-03/`,
+  authctl backup --to s3://my-bucket/adhoc/2026-12-03/
+  authctl --env production backup --remote --if-deployed   # the stack's state machine, waited for (the pipeline's pre-deploy step)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			t, c, pool, err := a.pool(ctx)
+			if ifDeployed && err != nil && explain(err).Code == ExitNotFound {
+				a.note("%s Nothing to back up yet.", explain(err).Message)
+				return a.print(map[string]interface{}{"deployed": false}, func(io.Writer) {})
+			}
 			if err != nil {
 				return err
+			}
+			if remote {
+				if to != "" {
+					return usageErr("--remote backs up into the stack's bucket: drop --to")
+				}
+				return a.remoteBackup(ctx, t, poll, timeout)
 			}
 			if !(share > 0 && share <= 1) {
 				return usageErr("--quota-share %v: a share in (0, 1]", share)
@@ -367,6 +382,10 @@ backups: s3://BUCKET/backups/POOL_ID/TIME/.`,
 	}
 	cmd.Flags().StringVar(&to, "to", "", "directory or s3://BUCKET/PREFIX (default: the stack's backup bucket)")
 	cmd.Flags().Float64Var(&share, "quota-share", 0.8, "share of Cognito's list quota (30 requests/s per account and Region) to use, (0, 1]")
+	cmd.Flags().BoolVar(&remote, "remote", false, "start the stack's backup state machine (BackupStateMachineArn) and wait for it, instead of exporting from here")
+	cmd.Flags().BoolVar(&ifDeployed, "if-deployed", false, "succeed without a backup when the environment's stack does not exist yet (a first deployment)")
+	cmd.Flags().DurationVar(&poll, "poll", 10*time.Second, "with --remote: how often to check the execution")
+	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Hour, "with --remote: how long to wait for the execution")
 	return cmd
 }
 
@@ -503,4 +522,48 @@ func subcommands(cmd *cobra.Command) []string {
 		names = append(names, c.Name())
 	}
 	return names
+}
+
+// remoteBackup starts an execution of the stack's backup state machine and
+// waits until it ends: SUCCEEDED is a fresh restore point; any other end
+// is an error naming the execution.
+// Source: https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html (status)
+func (a *app) remoteBackup(ctx context.Context, t *target, poll, timeout time.Duration) error {
+	arn, err := t.output(contract.OutputBackupStateMachineARN)
+	if err != nil {
+		return err
+	}
+	c := a.deps.Sfn(t.AWS)
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)})
+	if err != nil {
+		return err
+	}
+	exec := aws.ToString(start.ExecutionArn)
+	a.note("started %s; waiting for it (at most %s)", exec, timeout)
+	deadline := a.now().Add(timeout)
+	for {
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(exec)})
+		if err != nil {
+			return err
+		}
+		switch d.Status {
+		case sfntypes.ExecutionStatusSucceeded:
+			took := aws.ToTime(d.StopDate).Sub(aws.ToTime(d.StartDate)).Round(time.Second)
+			return a.print(map[string]interface{}{"deployed": true, "execution": exec, "status": d.Status, "took": took.String()}, func(w io.Writer) {
+				fmt.Fprintf(w, "Backed up %s's user pool (%s, %s).\n", t.Stack, exec, took)
+			})
+		case sfntypes.ExecutionStatusRunning, sfntypes.ExecutionStatusPendingRedrive:
+		default:
+			return &Error{Code: ExitFailed, Message: fmt.Sprintf("The backup %s ended %s: %s %s", exec, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause)),
+				Next: "read the execution in the Step Functions console; redrive it to resume from its checkpoint"}
+		}
+		if a.now().After(deadline) {
+			return &Error{Code: ExitFailed, Message: fmt.Sprintf("The backup %s is still running after %s.", exec, timeout), Next: "wait for it, or raise --timeout"}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(poll):
+		}
+	}
 }

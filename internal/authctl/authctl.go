@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -94,6 +95,12 @@ type Identity interface {
 	GetCredentialsForIdentity(context.Context, *cognitoidentity.GetCredentialsForIdentityInput, ...func(*cognitoidentity.Options)) (*cognitoidentity.GetCredentialsForIdentityOutput, error)
 }
 
+// StepFunctions is what authctl calls of Step Functions (backup --remote).
+type StepFunctions interface {
+	StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
+	DescribeExecution(context.Context, *sfn.DescribeExecutionInput, ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error)
+}
+
 // Stacks is what authctl calls of CloudFormation.
 type Stacks interface {
 	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
@@ -119,6 +126,7 @@ type Deps struct {
 	Identity func(aws.Config) Identity
 	Stacks   func(aws.Config) Stacks
 	S3       func(aws.Config) backup.S3API
+	Sfn      func(aws.Config) StepFunctions
 	// HTTP sends the API, token-endpoint and key-set requests.
 	HTTP http.RoundTripper
 	// Now is the clock.
@@ -152,6 +160,7 @@ func DefaultDeps() Deps {
 			// Path-style addressing works with every endpoint (an emulator's too).
 			return s3.NewFromConfig(c, func(o *s3.Options) { o.UsePathStyle = c.BaseEndpoint != nil })
 		},
+		Sfn:  func(c aws.Config) StepFunctions { return sfn.NewFromConfig(c) },
 		HTTP: http.DefaultTransport,
 		Now:  time.Now,
 	}
@@ -190,7 +199,7 @@ type app struct {
 
 	// Global flags.
 	env, configFile, outputsFile, stack, local, region, profile, client, output string
-	yes                                                                         bool
+	yes, outputsEnv                                                             bool
 
 	showSecret bool // mfa setup and login --show-secret
 
@@ -211,6 +220,8 @@ AWS credentials, for one authstack environment, which it finds by itself:
   --outputs-file FILE        a cdk deploy --outputs-file JSON (--stack NAME if it holds several)
   --env NAME                 the environment's CloudFormation stack (config: --config FILE, else
                              the reference environments), read with your AWS credentials
+  --outputs-env              AUTHSTACK_OUTPUT_<Name> variables (a CDK pipeline step's envFromCfnOutputs;
+                             AUTHSTACK_STACK_NAME names the stack)
 
 Without one of them: AUTHCTL_LOCAL (a state file's path), AUTHCTL_OUTPUTS_FILE
 or AUTHCTL_ENV, else .local/local.json when it exists.
@@ -245,6 +256,7 @@ from standard input; AUTHCTL_PASSWORD and AUTHCTL_NEW_PASSWORD serve scripts.
 	f.StringVar(&a.configFile, "config", "", "environments file for --env (default: the reference environments)")
 	f.StringVar(&a.outputsFile, "outputs-file", "", "outputs JSON of cdk deploy --outputs-file")
 	f.StringVar(&a.stack, "stack", "", "stack of the outputs file to use, when it holds several")
+	f.BoolVar(&a.outputsEnv, "outputs-env", false, "read the outputs from AUTHSTACK_OUTPUT_<Name> variables (a pipeline step's envFromCfnOutputs)")
 	f.StringVar(&a.local, "local", "", "use the make local deployment (state file; default "+localStateDefault+")")
 	f.Lookup("local").NoOptDefVal = localStateDefault
 	f.StringVar(&a.region, "region", "", "AWS region (default: the environment's)")

@@ -1,10 +1,16 @@
 package authctl
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -317,5 +323,69 @@ func TestJSONErrors(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(errOut), &e); err != nil || code != ExitAuth || e.ExitCode != ExitAuth || e.Next != "authctl login" {
 		t.Errorf("JSON error = %d %q (%v)", code, errOut, err)
+	}
+}
+
+type fakeSfn struct {
+	statuses []sfntypes.ExecutionStatus // answered in turn
+	started  []string
+}
+
+func (f *fakeSfn) StartExecution(_ context.Context, in *sfn.StartExecutionInput, _ ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
+	f.started = append(f.started, aws.ToString(in.StateMachineArn))
+	return &sfn.StartExecutionOutput{ExecutionArn: aws.String("arn:aws:states:eu-west-1:1:execution:backup:x")}, nil
+}
+
+func (f *fakeSfn) DescribeExecution(_ context.Context, in *sfn.DescribeExecutionInput, _ ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error) {
+	st := f.statuses[0]
+	if len(f.statuses) > 1 {
+		f.statuses = f.statuses[1:]
+	}
+	return &sfn.DescribeExecutionOutput{Status: st, Error: aws.String("States.TaskFailed"), StartDate: aws.Time(time.Unix(0, 0)), StopDate: aws.Time(time.Unix(90, 0))}, nil
+}
+
+// The pipeline's pre-deploy backup: the stack's state machine, waited for;
+// a failed execution fails the step; no stack yet is no backup and success.
+func TestRemoteBackup(t *testing.T) {
+	h := newHarness(t)
+	h.stacks.outputs["BackupStateMachineArn"] = "arn:aws:states:eu-west-1:1:stateMachine:backup"
+	f := &fakeSfn{statuses: []sfntypes.ExecutionStatus{sfntypes.ExecutionStatusRunning, sfntypes.ExecutionStatusSucceeded}}
+	run := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		d := h.deps("", &out, &errOut)
+		d.Sfn = func(aws.Config) StepFunctions { return f }
+		code := Main(context.Background(), args, d)
+		return code, out.String(), errOut.String()
+	}
+	code, out, errOut := run("--env", "development", "backup", "--remote", "--poll", "1ms")
+	if code != 0 || len(f.started) != 1 || f.started[0] != "arn:aws:states:eu-west-1:1:stateMachine:backup" || !strings.Contains(out, "1m30s") {
+		t.Errorf("remote backup = %d %q %q, started %v", code, out, errOut, f.started)
+	}
+	f.statuses = []sfntypes.ExecutionStatus{sfntypes.ExecutionStatusFailed}
+	if code, _, errOut = run("--env", "development", "backup", "--remote", "--poll", "1ms"); code != ExitFailed || !strings.Contains(errOut, "ended FAILED: States.TaskFailed") {
+		t.Errorf("a failed execution = %d %q; want %d", code, errOut, ExitFailed)
+	}
+	if code, out, _ = run("--env", "production", "backup", "--remote", "--if-deployed", "-o", "json"); code != 0 || !strings.Contains(out, `"deployed": false`) {
+		t.Errorf("--if-deployed before the first deployment = %d %q; want success without a backup", code, out)
+	}
+	if code, _, _ = run("--env", "production", "backup", "--remote"); code != ExitNotFound {
+		t.Errorf("no stack without --if-deployed = %d; want %d", code, ExitNotFound)
+	}
+}
+
+// A pipeline step gets the stage's outputs as AUTHSTACK_OUTPUT_<Name>.
+func TestOutputsFromTheEnvironment(t *testing.T) {
+	h := newHarness(t)
+	for k, v := range testOutputs() {
+		h.env[OutputEnvPrefix+k] = v
+	}
+	h.env["AUTHSTACK_STACK_NAME"] = "authdev-development"
+	code, out, errOut := h.runArgs([]string{"--outputs-env", "smoke"})
+	if code != 0 || !strings.Contains(out, "ok   delete") {
+		t.Errorf("smoke with --outputs-env = %d\n%s%s", code, out, errOut)
+	}
+	delete(h.env, OutputEnvPrefix+"UserPoolId")
+	if code, _, errOut = h.runArgs([]string{"--outputs-env", "urls"}); code != ExitUsage || !strings.Contains(errOut, "AUTHSTACK_OUTPUT_UserPoolId") {
+		t.Errorf("--outputs-env without the pool = %d %q", code, errOut)
 	}
 }

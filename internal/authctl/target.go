@@ -46,6 +46,17 @@ func (a *app) Target(ctx context.Context) (*target, error) {
 	if a.target != nil {
 		return a.target, nil
 	}
+	if a.outputsEnv {
+		if a.env != "" || a.outputsFile != "" || a.local != "" {
+			return nil, usageErr("choose one of --env, --outputs-file, --local and --outputs-env")
+		}
+		t, err := a.envVarTarget(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a.target = t
+		return t, nil
+	}
 	env, file, local := a.env, a.outputsFile, a.local
 	if env == "" && file == "" && local == "" {
 		env, file, local = a.deps.Getenv("AUTHCTL_ENV"), a.deps.Getenv("AUTHCTL_OUTPUTS_FILE"), a.deps.Getenv("AUTHCTL_LOCAL")
@@ -325,4 +336,33 @@ func (a *app) signedIn(cmd *cobra.Command) (context.Context, *target, *session, 
 	}
 	s, err := a.freshSession(ctx, t)
 	return ctx, t, s, err
+}
+
+// OutputEnvPrefix prefixes the variables --outputs-env reads: a CDK
+// pipeline step's envFromCfnOutputs names them AUTHSTACK_OUTPUT_UserPoolId,
+// AUTHSTACK_OUTPUT_ApiUrl, ...
+const OutputEnvPrefix = "AUTHSTACK_OUTPUT_"
+
+// envVarTarget reads the outputs from the environment (--outputs-env).
+func (a *app) envVarTarget(ctx context.Context) (*target, error) {
+	out := map[string]string{}
+	for _, k := range append(contract.Outputs(), contract.OutputClientID(pascal(a.client)), contract.OutputSignInURL(pascal(a.client))) {
+		if v := a.deps.Getenv(OutputEnvPrefix + k); v != "" {
+			out[k] = v
+		}
+	}
+	pool := out[contract.OutputUserPoolID]
+	if pool == "" {
+		return nil, &Error{Code: ExitUsage, Message: "--outputs-env: " + OutputEnvPrefix + contract.OutputUserPoolID + " is not set.", Next: "pass the stage's outputs to the step (envFromCfnOutputs)"}
+	}
+	stack := or(a.deps.Getenv("AUTHSTACK_STACK_NAME"), "authstack")
+	region := a.region
+	if region == "" {
+		m := jwtverify.PoolID.FindStringSubmatch(pool)
+		if m == nil {
+			return nil, usageErr("cannot tell the region from %s %q: add --region", contract.OutputUserPoolID, pool)
+		}
+		region = m[1]
+	}
+	return a.awsTarget(ctx, stack, region, out)
 }

@@ -23,6 +23,14 @@ const (
 	OutputBackupStateMachineARN    = "BackupStateMachineArn"
 )
 
+// Outputs are the stack outputs of fixed name (the app clients' are named
+// by OutputClientID and OutputSignInURL).
+func Outputs() []string {
+	return []string{OutputUserPoolID, OutputUserPoolARN, OutputIssuerURL, OutputJWKSURL, OutputHostedUIBaseURL, OutputResourceServerIdentifier,
+		OutputMachineClientID, OutputIdentityPoolID, OutputStorageBucketName, OutputUserEventsTopicARN, OutputAlarmTopicARN, OutputAPIURL,
+		OutputDenyListTableName, OutputDashboardName, OutputBackupBucketName, OutputBackupStateMachineARN}
+}
+
 // OutputClientID and OutputSignInURL name an app client's outputs: its
 // name in PascalCase ("Web") + "ClientId" / "SignInUrl".
 func OutputClientID(pascalName string) string  { return pascalName + "ClientId" }
