@@ -25,6 +25,7 @@ CDK := $(CURDIR)/node_modules/.bin/cdk
 OUT := cdk.out
 EXAMPLE_OUT := cdk.out.example
 PIPELINE_OUT := cdk.out.pipeline
+PIPELINE ?= release
 # The development stack built for the local emulator, which runs a function's
 # bootstrap on this host: functions are built for the host's architecture
 # (an explicit switch; deployments to AWS stay arm64).
@@ -104,9 +105,9 @@ scan: tools-scan ## checkov and cfn-guard (AWS Control Tower rules) over cdk.out
 lint-templates: ## cfn-lint every template in cdk.out/, the pipeline's (its stages too) and the example's output (zero errors and warnings)
 	cfn-lint $(OUT)/*.template.json $(PIPELINE_OUT)/*.template.json $(PIPELINE_OUT)/assembly-*/*.template.json $(EXAMPLE_OUT)/*.template.json
 
-synth-pipeline: tools ## synthesize the reference release pipeline (test -> smoke -> approval -> backup -> production) into cdk.out.pipeline/
+synth-pipeline: node_modules/.installed go.sum ## synthesize a pipeline (PIPELINE=release: test -> smoke -> approval -> backup -> production) into cdk.out.pipeline/; the pipeline's own synth step
 	rm -rf $(PIPELINE_OUT)
-	$(CDK) synth --quiet -c pipeline=release --output $(PIPELINE_OUT)
+	$(CDK) synth --quiet -c pipeline=$(PIPELINE) $(CDK_CONTEXT) --output $(PIPELINE_OUT)
 
 example: tools ## synthesize the examples/ module's app, which imports the constructs as a user's own module would
 	rm -rf $(EXAMPLE_OUT)

@@ -157,5 +157,8 @@ func (p Pipeline) Validate(envs []Config) error {
 			return fmt.Errorf("stages: %w", err)
 		}
 	}
+	if last, _ := Select(envs, p.Stages[len(p.Stages)-1]); len(p.Stages) > 1 && !last.Backup.Enabled {
+		return fmt.Errorf("stages: %s is deployed after an approval and a backup of its pool, but its backup is off (backup.enabled)", last.Environment)
+	}
 	return nil
 }

@@ -44,7 +44,53 @@ const (
 	// ContextPipelines names a pipelines file (default: the reference,
 	// config/pipelines.yaml): cdk synth -c pipelines=my-pipelines.yaml.
 	ContextPipelines = "pipelines"
+	// ContextPipelineRoles adds the roles of pipeline NAME's steps to the
+	// environments' stacks when they are deployed without it (make deploy):
+	// cdk deploy -c env=production -c authstack:pipelineRoles=release.
+	ContextPipelineRoles = "authstack:pipelineRoles"
 )
+
+// PipelineOut is where the synth step writes the pipeline's cloud
+// assembly (make synth-pipeline).
+const PipelineOut = "cdk.out.pipeline"
+
+// CLIVersion and AssetsCLIVersion are the npm versions of the CDK CLI
+// (self-mutation) and cdk-assets (asset publishing) the pipeline runs:
+// package.json's aws-cdk, and cdk-assets as npm served it on 2026-12-03.
+const (
+	CLIVersion       = "2.1148.1"
+	AssetsCLIVersion = "4.7.3"
+)
+
+// Trust is what the pipeline p's steps may do in environment env's stack:
+// the smoke journey after every stage but the last, the backup before the
+// last, each through a role of the pipeline account named for it. Nil when
+// p does not deploy env or has a single stage.
+func Trust(p config.Pipeline, env string) *stacks.PipelineTrust {
+	i := slices.Index(p.Stages, env)
+	if i < 0 || len(p.Stages) < 2 {
+		return nil
+	}
+	if i < len(p.Stages)-1 {
+		return &stacks.PipelineTrust{SmokeTestPrincipal: roleARN(p.Account, stepRoleName(p.Name, "smoke", env))}
+	}
+	return &stacks.PipelineTrust{PreDeployBackupPrincipal: roleARN(p.Account, stepRoleName(p.Name, "backup", env))}
+}
+
+// stepRoleName names a step's CodeBuild role, so a stage's role can trust
+// exactly it.
+func stepRoleName(pipeline, step, env string) string {
+	return "authstack-pipeline-" + pipeline + "-" + step + "-" + env
+}
+
+type stepRoles struct{ smoke, backup iam.IRole }
+
+// stepRole is the CodeBuild role of a step that assumes a stage's role.
+func (s *PipelineStack) stepRole(id, arn string) iam.IRole {
+	name := arn[strings.LastIndexByte(arn, '/')+1:]
+	return iam.NewRole(s.Stack, jsii.String(id), &iam.RoleProps{RoleName: jsii.String(name),
+		AssumedBy: iam.NewServicePrincipal(jsii.String("codebuild.amazonaws.com"), nil)})
+}
 
 // PipelineStackProps configure a PipelineStack.
 type PipelineStackProps struct {
@@ -72,6 +118,8 @@ type PipelineStack struct {
 	Stages []*stacks.AuthStage
 	// OperationsTopic receives failed executions and approvals waiting.
 	OperationsTopic sns.Topic
+
+	pipelineName string
 }
 
 // Toolchain is the build image and runtimes of every CodeBuild step: Go
@@ -121,30 +169,31 @@ func NewPipelineStack(scope constructs.Construct, id *string, props *PipelineSta
 	if sp.Description == nil {
 		sp.Description = jsii.String(fmt.Sprintf("authstack: deployment pipeline %s (%s)", p.Name, strings.Join(p.Stages, " -> ")))
 	}
-	s := &PipelineStack{Stack: awscdk.NewStack(scope, id, &sp)}
+	s := &PipelineStack{Stack: awscdk.NewStack(scope, id, &sp), pipelineName: p.Name}
 
 	source := pipelines.CodePipelineSource_Connection(jsii.String(p.Repository), jsii.String(p.Branch), &pipelines.ConnectionSourceOptions{
 		ConnectionArn: jsii.String(p.ConnectionARN), TriggerOnPush: jsii.Bool(true),
+		// A git clone, not a zip: make test's gofmt check lists files with git ls-files.
+		CodeBuildCloneOutput: jsii.Bool(true),
 	})
-	synthContext := "-c " + ContextPipeline + "=" + p.Name
+	cdkContext := ""
 	if props.ConfigFile != "" {
-		synthContext += " -c " + stacks.ContextConfig + "=" + props.ConfigFile
+		cdkContext += " -c " + stacks.ContextConfig + "=" + props.ConfigFile
 	}
 	if props.PipelinesFile != "" {
-		synthContext += " -c " + ContextPipelines + "=" + props.PipelinesFile
+		cdkContext += " -c " + ContextPipelines + "=" + props.PipelinesFile
 	}
+	buildSpec := codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{"runtime-versions": runtimes}}})
+	// The synth step only synthesizes (the pinned Node and CDK CLI, Go):
+	// the tools of the tests and scanners never run where the deployed
+	// assembly is made.
 	synth := pipelines.NewCodeBuildStep(jsii.String("Synth"), &pipelines.CodeBuildStepProps{
-		Input:           source,
-		InstallCommands: jsii.Strings("go version", "make tools tools-emulator tools-scan"),
-		// make test gates every change (unit and construct tests, golden
-		// templates, cdk-nag, cfn-lint, checkov, cfn-guard, the deployed
-		// journey in the local emulator); then the pipeline's own assembly.
-		Commands:               jsii.Strings("make test", "node_modules/.bin/cdk synth --quiet "+synthContext+" --output cdk.out"),
-		PrimaryOutputDirectory: jsii.String("cdk.out"),
+		Input:                  source,
+		Commands:               jsii.Strings("go version", fmt.Sprintf("make synth-pipeline PIPELINE=%s CDK_CONTEXT='%s'", p.Name, strings.TrimSpace(cdkContext))),
+		PrimaryOutputDirectory: jsii.String(PipelineOut),
 		Env:                    &goEnv,
 		BuildEnvironment:       &codebuild.BuildEnvironment{BuildImage: buildImage, ComputeType: codebuild.ComputeType_LARGE},
-		PartialBuildSpec:       codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{"runtime-versions": runtimes}}}),
-		Timeout:                awscdk.Duration_Minutes(jsii.Number(90)),
+		PartialBuildSpec:       buildSpec,
 	})
 	s.Pipeline = pipelines.NewCodePipeline(s.Stack, jsii.String("Pipeline"), &pipelines.CodePipelineProps{
 		PipelineName: jsii.String(p.StackName()),
@@ -155,11 +204,37 @@ func NewPipelineStack(scope constructs.Construct, id *string, props *PipelineSta
 		EnableKeyRotation: jsii.Bool(true),
 		SelfMutation:      jsii.Bool(true),
 		PipelineType:      codepipeline.PipelineType_V2,
-		CodeBuildDefaults: &pipelines.CodeBuildOptions{BuildEnvironment: &codebuild.BuildEnvironment{BuildImage: buildImage}},
+		// Self-mutation and asset publishing install these CLIs with npm:
+		// pinned, like package.json's (a test keeps them equal).
+		CliVersion:          jsii.String(CLIVersion),
+		CdkAssetsCliVersion: jsii.String(AssetsCLIVersion),
+		CodeBuildDefaults:   &pipelines.CodeBuildOptions{BuildEnvironment: &codebuild.BuildEnvironment{BuildImage: buildImage}},
 	})
 
+	// make test gates every change before any stage deploys: unit and
+	// construct tests, golden templates, cdk-nag, cfn-lint, checkov,
+	// cfn-guard, the deployed journey in the local emulator. Its output is
+	// thrown away.
+	test := pipelines.NewCodeBuildStep(jsii.String("Test"), &pipelines.CodeBuildStepProps{
+		Input:            source,
+		Commands:         jsii.Strings("go version", "make test"),
+		Env:              &goEnv,
+		BuildEnvironment: &codebuild.BuildEnvironment{BuildImage: buildImage, ComputeType: codebuild.ComputeType_LARGE},
+		PartialBuildSpec: buildSpec,
+		Timeout:          awscdk.Duration_Minutes(jsii.Number(90)),
+	})
+	s.Pipeline.AddWave(jsii.String("Checks"), &pipelines.WaveOptions{Pre: &[]pipelines.Step{test}})
+
 	for i, cfg := range envs {
-		st, err := stacks.NewAuthStage(s.Stack, jsii.String(contract.Pascal(cfg.Environment)), &stacks.AuthStageProps{Config: cfg, PipelineAccount: p.Account})
+		var stepRoles stepRoles
+		trust := Trust(p, cfg.Environment)
+		if trust != nil && trust.SmokeTestPrincipal != "" {
+			stepRoles.smoke = s.stepRole("SmokeStepRole"+contract.Pascal(cfg.Environment), trust.SmokeTestPrincipal)
+		}
+		if trust != nil && trust.PreDeployBackupPrincipal != "" {
+			stepRoles.backup = s.stepRole("BackupStepRole"+contract.Pascal(cfg.Environment), trust.PreDeployBackupPrincipal)
+		}
+		st, err := stacks.NewAuthStage(s.Stack, jsii.String(contract.Pascal(cfg.Environment)), &stacks.AuthStageProps{Config: cfg, PipelineAccount: p.Account, Pipeline: trust})
 		if err != nil {
 			return nil, err
 		}
@@ -168,14 +243,14 @@ func NewPipelineStack(scope constructs.Construct, id *string, props *PipelineSta
 		routeToLive := len(envs) > 1
 		switch {
 		case routeToLive && i < len(envs)-1:
-			opts.Post = &[]pipelines.Step{s.smokeStep(source, st)}
+			opts.Post = &[]pipelines.Step{s.smokeStep(source, st, stepRoles.smoke)}
 		case routeToLive:
 			approval := pipelines.NewManualApprovalStep(jsii.String("Approve"+contract.Pascal(cfg.Environment)), &pipelines.ManualApprovalStepProps{
 				Comment: jsii.String(fmt.Sprintf("Deploy %s to %s? The smoke journey passed on %s.", cfg.StackName(), cfg.Environment, strings.Join(p.Stages[:i], ", "))),
 			})
 			pre := []pipelines.Step{approval}
 			if cfg.Backup.Enabled {
-				b := s.backupStep(source, st, props.ConfigFile)
+				b := s.backupStep(source, st, props.ConfigFile, stepRoles.backup)
 				b.AddStepDependency(approval)
 				pre = append(pre, b)
 			}
@@ -212,10 +287,10 @@ func roleARN(account, name string) string { return "arn:aws:iam::" + account + "
 
 // smokeStep runs authctl's smoke journey against st with its outputs as
 // the step's environment, assuming the stage's smoke-test role.
-func (s *PipelineStack) smokeStep(source pipelines.IFileSetProducer, st *stacks.AuthStage) pipelines.Step {
+func (s *PipelineStack) smokeStep(source pipelines.IFileSetProducer, st *stacks.AuthStage, role iam.IRole) pipelines.Step {
 	account, _ := stageEnv(st)
 	stack := *st.AuthStack.StackName()
-	role := roleARN(account, stacks.SmokeTestRoleName(stack))
+	target := roleARN(account, stacks.SmokeTestRoleName(stack))
 	outputs := map[string]awscdk.CfnOutput{}
 	for _, k := range smokeOutputs {
 		outputs["AUTHSTACK_OUTPUT_"+k] = st.AuthStack.Outputs[k]
@@ -228,10 +303,11 @@ func (s *PipelineStack) smokeStep(source pipelines.IFileSetProducer, st *stacks.
 		Input:             source,
 		EnvFromCfnOutputs: &outputs,
 		Env:               &env,
-		Commands: jsii.Strings(assumeProfile("smoke", role),
+		Commands: jsii.Strings(assumeProfile("smoke", target),
 			"go run ./cmd/authctl --outputs-env --profile smoke --client web smoke"),
+		Role: role,
 		RolePolicyStatements: &[]iam.PolicyStatement{iam.NewPolicyStatement(&iam.PolicyStatementProps{
-			Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(role)})},
+			Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(target)})},
 		PartialBuildSpec: codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{"runtime-versions": map[string]interface{}{"golang": runtimes["golang"]}}}}),
 		Timeout:          awscdk.Duration_Minutes(jsii.Number(20)),
 	})
@@ -241,7 +317,7 @@ func (s *PipelineStack) smokeStep(source pipelines.IFileSetProducer, st *stacks.
 // unless the stage's stack does not exist yet (checked with the CDK
 // bootstrap lookup role, which `cdk bootstrap --trust` lets the pipeline
 // account assume): a first deployment has no users to lose.
-func (s *PipelineStack) backupStep(source pipelines.IFileSetProducer, st *stacks.AuthStage, configFile string) pipelines.CodeBuildStep {
+func (s *PipelineStack) backupStep(source pipelines.IFileSetProducer, st *stacks.AuthStage, configFile string, role iam.IRole) pipelines.CodeBuildStep {
 	account, region := stageEnv(st)
 	cfg := st.AuthStack.Config
 	stack := *st.AuthStack.StackName()
@@ -254,10 +330,16 @@ func (s *PipelineStack) backupStep(source pipelines.IFileSetProducer, st *stacks
 	return pipelines.NewCodeBuildStep(jsii.String("BackupBefore"+contract.Pascal(cfg.Environment)), &pipelines.CodeBuildStepProps{
 		Input: source,
 		Env:   &goEnv,
+		// The stack exists (lookup role): back it up, failing loudly when it
+		// has no backup role (deployed outside this pipeline: see the README);
+		// it does not exist: nothing to back up; anything else: fail.
 		Commands: jsii.Strings(assumeProfile("backup", backup), assumeProfile("lookup", lookup),
-			fmt.Sprintf(`if out=$(aws cloudformation describe-stacks --profile lookup --region %s --stack-name %s 2>&1 >/dev/null); then %s --profile backup backup --remote; `+
-				`elif echo "$out" | grep -q 'does not exist'; then echo "%s does not exist yet: its first deployment has no users to back up"; else echo "$out"; exit 1; fi`,
-				region, stack, authctl, stack)),
+			fmt.Sprintf(`if out=$(aws cloudformation describe-stacks --profile lookup --region %[1]s --stack-name %[2]s 2>&1 >/dev/null); then `+
+				`if ! aws sts get-caller-identity --profile backup >/dev/null; then echo "%[2]s exists but its role %[3]s cannot be assumed: it was deployed outside this pipeline; deploy it once with -c %[4]s=%[5]s (README: Deploy with a pipeline)"; exit 1; fi; `+
+				`%[6]s --profile backup backup --remote --timeout 100m; `+
+				`elif echo "$out" | grep -q 'does not exist'; then echo "%[2]s does not exist yet: its first deployment has no users to back up"; else echo "$out"; exit 1; fi`,
+				region, stack, backup, ContextPipelineRoles, s.pipelineName, authctl)),
+		Role: role,
 		RolePolicyStatements: &[]iam.PolicyStatement{iam.NewPolicyStatement(&iam.PolicyStatementProps{
 			Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(backup, lookup)})},
 		PartialBuildSpec: codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{"runtime-versions": map[string]interface{}{"golang": runtimes["golang"]}}}}),
@@ -276,6 +358,7 @@ func (s *PipelineStack) addNotifications(p config.Pipeline) {
 	key.AddToResourcePolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
 		Actions: jsii.Strings("kms:GenerateDataKey*", "kms:Decrypt"), Resources: jsii.Strings("*"),
 		Principals: &[]iam.IPrincipal{iam.NewServicePrincipal(jsii.String("codestar-notifications.amazonaws.com"), nil)},
+		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": s.Account()}},
 	}), jsii.Bool(true))
 	s.OperationsTopic = sns.NewTopic(s.Stack, jsii.String("OperationsTopic"), &sns.TopicProps{MasterKey: key, EnforceSSL: jsii.Bool(true),
 		DisplayName: jsii.String("authstack pipeline " + p.Name)})

@@ -50,12 +50,25 @@ type AuthStackProps struct {
 	// triggers.PreSignUpOptions.Hook); they take the place of the config's
 	// triggers.preSignUpHookArn / userEventsHookArn. Default: the config's.
 	PreSignUpHook, UserEventsHook lambda.IFunction
-	// PipelineAccount is the account of a CDK pipeline that deploys this
-	// stack (package pipeline): it may assume two narrow roles, named so the
-	// pipeline knows them before they exist: STACK-smoke-test (the smoke
-	// journey's administration of this pool) and STACK-pre-deploy-backup
-	// (start the backup and wait for it). Default: "" (no such roles).
-	PipelineAccount string
+	// Pipeline lets the steps of a CDK pipeline (package pipeline) act on
+	// this stack through narrow roles. Default: nil (no such roles).
+	Pipeline *PipelineTrust
+}
+
+// PipelineTrust names the pipeline roles that may assume an AuthStack's
+// pipeline roles. Each of the stack's roles exists only when its principal
+// is set, and trusts that one role (its account, on the condition
+// aws:PrincipalArn equals it), so no one else in the pipeline account can
+// use it.
+type PipelineTrust struct {
+	// SmokeTestPrincipal may assume STACK-smoke-test (the smoke journey's
+	// administration of this pool: confirm and delete its throw-away user,
+	// read the machine client). Default: "" (no such role).
+	SmokeTestPrincipal string
+	// PreDeployBackupPrincipal may assume STACK-pre-deploy-backup (start
+	// the backup state machine and follow its execution). Default: "" (no
+	// such role; none without a backup either).
+	PreDeployBackupPrincipal string
 }
 
 // AuthStack is one environment's Cognito authentication stack. Each part is
@@ -97,7 +110,7 @@ type AuthStack struct {
 	// pipeline steps that read them (envFromCfnOutputs).
 	Outputs map[string]awscdk.CfnOutput
 	// SmokeTestRole and PreDeployBackupRole are the pipeline's roles; nil
-	// without PipelineAccount (or, the backup one, without a backup).
+	// unless Pipeline names their principals (the backup one: and a backup).
 	SmokeTestRole, PreDeployBackupRole iam.Role
 }
 
@@ -260,8 +273,8 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 		s.Dashboard.AddAlarms("User-pool backup", s.Backup.FailedAlarm, s.Backup.AgeAlarm)
 	}
 	s.addOutputs()
-	if props.PipelineAccount != "" {
-		s.addPipelineRoles(props.PipelineAccount)
+	if props.Pipeline != nil {
+		s.addPipelineRoles(*props.Pipeline)
 	}
 	return s, nil
 }
@@ -273,25 +286,28 @@ func PreDeployBackupRoleName(stackName string) string { return stackName + "-pre
 // addPipelineRoles adds the roles the pipeline's steps assume: what
 // `authctl smoke` does as an administrator, and starting (then watching)
 // a backup before a deployment.
-func (s *AuthStack) addPipelineRoles(account string) {
+func (s *AuthStack) addPipelineRoles(trust PipelineTrust) {
 	name := *s.StackName()
-	pipeline := iam.NewAccountPrincipal(jsii.String(account))
-	s.SmokeTestRole = iam.NewRole(s, jsii.String("PipelineSmokeTestRole"), &iam.RoleProps{
-		RoleName: jsii.String(SmokeTestRoleName(name)), AssumedBy: pipeline, MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(1)),
-		Description: jsii.String("The deployment pipeline's smoke journey (authctl smoke) against " + name),
-	})
-	s.SmokeTestRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
-		Actions:   jsii.Strings("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminDeleteUser", "cognito-idp:DescribeUserPoolClient", "cognito-idp:DescribeUserPool"),
-		Resources: jsii.Strings(*s.UserPool.UserPoolArn()),
-	}))
-	s.SmokeTestRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
-		Actions: jsii.Strings("cloudformation:DescribeStacks"), Resources: jsii.Strings(*s.StackId()),
-	}))
-	if s.Backup == nil {
+	principal := func(arn string) iam.IPrincipal {
+		account := strings.Split(arn, ":")[4]
+		return iam.NewAccountPrincipal(jsii.String(account)).WithConditions(&map[string]interface{}{
+			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": arn}})
+	}
+	if trust.SmokeTestPrincipal != "" {
+		s.SmokeTestRole = iam.NewRole(s, jsii.String("PipelineSmokeTestRole"), &iam.RoleProps{
+			RoleName: jsii.String(SmokeTestRoleName(name)), AssumedBy: principal(trust.SmokeTestPrincipal), MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(1)),
+			Description: jsii.String("The deployment pipeline's smoke journey (authctl smoke) against " + name),
+		})
+		s.SmokeTestRole.AddToPolicy(iam.NewPolicyStatement(&iam.PolicyStatementProps{
+			Actions:   jsii.Strings("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminDeleteUser", "cognito-idp:DescribeUserPoolClient", "cognito-idp:DescribeUserPool"),
+			Resources: jsii.Strings(*s.UserPool.UserPoolArn()),
+		}))
+	}
+	if trust.PreDeployBackupPrincipal == "" || s.Backup == nil {
 		return
 	}
 	s.PreDeployBackupRole = iam.NewRole(s, jsii.String("PipelinePreDeployBackupRole"), &iam.RoleProps{
-		RoleName: jsii.String(PreDeployBackupRoleName(name)), AssumedBy: pipeline, MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(1)),
+		RoleName: jsii.String(PreDeployBackupRoleName(name)), AssumedBy: principal(trust.PreDeployBackupPrincipal), MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(3)),
 		Description: jsii.String("The deployment pipeline's backup of " + name + "'s user pool before it deploys"),
 	})
 	s.Backup.StateMachine.GrantStartExecution(s.PreDeployBackupRole)

@@ -16,10 +16,12 @@ type AuthStageProps struct {
 	// StageProps are passed to the stage. Env defaults to the environment's
 	// account and region, the account falling back to PipelineAccount.
 	awscdk.StageProps
+	// Pipeline is passed to the AuthStack (its pipeline roles). Default: nil.
+	Pipeline *PipelineTrust
 	// Config is the environment. Required; it is validated.
 	Config config.Config
-	// PipelineAccount is the account of the pipeline that deploys the stage
-	// (see AuthStackProps.PipelineAccount). Default: "" (no pipeline roles).
+	// PipelineAccount is the account of the pipeline that deploys the stage:
+	// the stage's account when the environment names none. Default: "".
 	PipelineAccount string
 }
 
@@ -56,7 +58,7 @@ func NewAuthStage(scope constructs.Construct, id *string, props *AuthStageProps)
 		}
 	}
 	st := &AuthStage{Stage: awscdk.NewStage(scope, id, &sp)}
-	s, err := NewAuthStack(st.Stage, jsii.String(cfg.StackName()), &AuthStackProps{Config: cfg, PipelineAccount: props.PipelineAccount,
+	s, err := NewAuthStack(st.Stage, jsii.String(cfg.StackName()), &AuthStackProps{Config: cfg, Pipeline: props.Pipeline,
 		StackProps: awscdk.StackProps{Env: sp.Env}})
 	if err != nil {
 		return nil, err // validated above: not reached

@@ -39,7 +39,7 @@ func TestAppAspectsDoNotReachAStage(t *testing.T) {
 func TestAuthStageChecksItsStacks(t *testing.T) {
 	// GIVEN an AuthStage with a deliberately non-compliant topic in its stack
 	app := cdktest.NewApp(t)
-	st, err := stacks.NewAuthStage(app, jsii.String("Development"), &stacks.AuthStageProps{Config: dev(t), PipelineAccount: "111111111111"})
+	st, err := stacks.NewAuthStage(app, jsii.String("Development"), &stacks.AuthStageProps{Config: dev(t), PipelineAccount: "111111111111", Pipeline: trust})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,9 +67,13 @@ func TestAuthStageChecksItsStacks(t *testing.T) {
 	}
 }
 
+// trust names both pipeline roles (each stage of a real pipeline has one).
+var trust = &stacks.PipelineTrust{SmokeTestPrincipal: "arn:aws:iam::222222222222:role/authstack-pipeline-p-smoke-development",
+	PreDeployBackupPrincipal: "arn:aws:iam::222222222222:role/authstack-pipeline-p-backup-development"}
+
 func TestAuthStagePipelineRoles(t *testing.T) {
 	app := cdktest.NewApp(t)
-	st, err := stacks.NewAuthStage(app, jsii.String("Development"), &stacks.AuthStageProps{Config: dev(t), PipelineAccount: "222222222222"})
+	st, err := stacks.NewAuthStage(app, jsii.String("Development"), &stacks.AuthStageProps{Config: dev(t), PipelineAccount: "222222222222", Pipeline: trust})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +81,13 @@ func TestAuthStagePipelineRoles(t *testing.T) {
 		t.Errorf("stack account = %s; want the pipeline's when the environment names none", got)
 	}
 	tpl := assertions.Template_FromStack(st.AuthStack.Stack, nil)
-	trust := map[string]interface{}{"Statement": []interface{}{map[string]interface{}{"Action": "sts:AssumeRole", "Effect": "Allow",
-		"Principal": map[string]interface{}{"AWS": assertions.Match_AnyValue()}}}}
-	for _, name := range []string{stacks.SmokeTestRoleName("authdev-development"), stacks.PreDeployBackupRoleName("authdev-development")} {
-		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": name, "AssumeRolePolicyDocument": trust})
+	// Each role trusts exactly its step's role: its account, on the condition aws:PrincipalArn.
+	for name, principal := range map[string]string{stacks.SmokeTestRoleName("authdev-development"): trust.SmokeTestPrincipal,
+		stacks.PreDeployBackupRoleName("authdev-development"): trust.PreDeployBackupPrincipal} {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": name, "AssumeRolePolicyDocument": map[string]interface{}{
+			"Statement": []interface{}{map[string]interface{}{"Action": "sts:AssumeRole", "Effect": "Allow",
+				"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": principal}},
+				"Principal": map[string]interface{}{"AWS": assertions.Match_StringLikeRegexp(jsii.String("222222222222"))}}}}})
 	}
 	tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{"PolicyDocument": map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
 		map[string]interface{}{"Action": []interface{}{"cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminDeleteUser", "cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient"},
@@ -90,4 +97,19 @@ func TestAuthStagePipelineRoles(t *testing.T) {
 	if st.AuthStack.Outputs["UserPoolId"] == nil || st.AuthStack.Outputs["ApiUrl"] == nil {
 		t.Errorf("outputs %v; want them by name for pipeline steps", st.AuthStack.Outputs)
 	}
+}
+
+func TestPipelineRolesOnlyWhereTrusted(t *testing.T) {
+	app := cdktest.NewApp(t)
+	st, err := stacks.NewAuthStage(app, jsii.String("Development"), &stacks.AuthStageProps{Config: dev(t),
+		Pipeline: &stacks.PipelineTrust{PreDeployBackupPrincipal: trust.PreDeployBackupPrincipal}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.AuthStack.SmokeTestRole != nil {
+		t.Error("a smoke-test role without a smoke-test principal (it can delete users)")
+	}
+	tpl := assertions.Template_FromStack(st.AuthStack.Stack, nil)
+	tpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": stacks.SmokeTestRoleName("authdev-development")}, jsii.Number(0))
+	tpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": stacks.PreDeployBackupRoleName("authdev-development")}, jsii.Number(1))
 }

@@ -10,6 +10,7 @@
 //	cdk synth -c authstack:allowUserPoolReplacement=STACK[,...] # a deliberate migration
 //	cdk synth -c pipeline=release      # the deployment pipeline (package pipeline) instead of the environments
 //	cdk synth -c pipeline=release -c pipelines=my-pipelines.yaml -c config=envs.yaml
+//	cdk deploy -c env=production -c authstack:pipelineRoles=release  # a stack deployed by hand, ready for the pipeline
 package main
 
 import (
@@ -56,6 +57,21 @@ func run(app awscdk.App) error {
 	envs, err := stacks.Environments(app)
 	if err != nil {
 		return err
+	}
+	if name, ok := cdkutil.ContextString(app, pipeline.ContextPipelineRoles); ok {
+		// Stacks deployed without their pipeline get its steps' roles, so
+		// the pipeline can take over (its backup step needs the role).
+		p, err := selectPipeline(app, name, envs)
+		if err != nil {
+			return err
+		}
+		for _, c := range envs {
+			if _, err := stacks.NewAuthStack(app, jsii.String(c.StackName()), &stacks.AuthStackProps{Config: c, Pipeline: pipeline.Trust(p, c.Environment)}); err != nil {
+				return err
+			}
+		}
+		stacks.CheckAwsSolutions(app)
+		return nil
 	}
 	if _, err := stacks.AddAuthStacks(app, envs); err != nil {
 		return err
@@ -119,16 +135,8 @@ func runPipeline(app awscdk.App, name string) error {
 		return err
 	}
 	configFile, _ := cdkutil.ContextString(app, stacks.ContextConfig)
-	pipelinesFile, named := cdkutil.ContextString(app, pipeline.ContextPipelines)
-	var ps []config.Pipeline
-	if named {
-		if ps, err = config.LoadPipelines(pipelinesFile, envs); err != nil {
-			return err
-		}
-	} else {
-		ps = config.ReferencePipelines()
-	}
-	p, err := config.SelectPipeline(ps, name)
+	pipelinesFile, _ := cdkutil.ContextString(app, pipeline.ContextPipelines)
+	p, err := selectPipeline(app, name, envs)
 	if err != nil {
 		return err
 	}
@@ -139,4 +147,19 @@ func runPipeline(app awscdk.App, name string) error {
 	}
 	stacks.CheckAwsSolutions(app) // the pipeline stack; each stage checks its own stacks
 	return nil
+}
+
+// selectPipeline is the pipeline called name, from -c pipelines=FILE or
+// the reference.
+func selectPipeline(app awscdk.App, name string, envs []config.Config) (config.Pipeline, error) {
+	ps := []config.Pipeline(nil)
+	if path, ok := cdkutil.ContextString(app, pipeline.ContextPipelines); ok {
+		var err error
+		if ps, err = config.LoadPipelines(path, envs); err != nil {
+			return config.Pipeline{}, err
+		}
+	} else {
+		ps = config.ReferencePipelines()
+	}
+	return config.SelectPipeline(ps, name)
 }

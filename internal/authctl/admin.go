@@ -331,7 +331,8 @@ backups: s3://BUCKET/backups/POOL_ID/TIME/.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			t, c, pool, err := a.pool(ctx)
-			if ifDeployed && err != nil && explain(err).Code == ExitNotFound {
+			// Only a stack that does not exist: a stack without the outputs is an error.
+			if ifDeployed && err != nil && explain(err).Code == ExitNotFound && strings.Contains(explain(err).Message, "does not exist") {
 				a.note("%s Nothing to back up yet.", explain(err).Message)
 				return a.print(map[string]interface{}{"deployed": false}, func(io.Writer) {})
 			}
