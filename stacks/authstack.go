@@ -6,6 +6,7 @@ package stacks
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -123,6 +124,9 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	cfg := props.Config
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("stacks: environment %q: %w", cfg.Environment, err)
+	}
+	if err := props.Pipeline.Validate(); err != nil {
+		return nil, err
 	}
 	sp := props.StackProps
 	if sp.Env == nil {
@@ -278,6 +282,21 @@ func NewAuthStack(scope constructs.Construct, id *string, props *AuthStackProps)
 	}
 	return s, nil
 }
+
+// Validate checks that the principals are IAM role ARNs; a nil trust is valid.
+func (t *PipelineTrust) Validate() error {
+	if t == nil {
+		return nil
+	}
+	for _, f := range []struct{ field, arn string }{{"SmokeTestPrincipal", t.SmokeTestPrincipal}, {"PreDeployBackupPrincipal", t.PreDeployBackupPrincipal}} {
+		if f.arn != "" && !roleARN.MatchString(f.arn) {
+			return fmt.Errorf("stacks: PipelineTrust.%s %q: want an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f.field, f.arn)
+		}
+	}
+	return nil
+}
+
+var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 
 // Names of the roles a pipeline assumes in an AuthStack's account.
 func SmokeTestRoleName(stackName string) string       { return stackName + "-smoke-test" }

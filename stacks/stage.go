@@ -46,6 +46,9 @@ func NewAuthStage(scope constructs.Construct, id *string, props *AuthStageProps)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("stacks: environment %q: %w", cfg.Environment, err)
 	}
+	if err := props.Pipeline.Validate(); err != nil {
+		return nil, err
+	}
 	sp := props.StageProps
 	if sp.Env == nil {
 		account := cfg.Account

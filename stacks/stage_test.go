@@ -113,3 +113,15 @@ func TestPipelineRolesOnlyWhereTrusted(t *testing.T) {
 	tpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": stacks.SmokeTestRoleName("authdev-development")}, jsii.Number(0))
 	tpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": stacks.PreDeployBackupRoleName("authdev-development")}, jsii.Number(1))
 }
+
+func TestPipelineTrustIsValidated(t *testing.T) {
+	app := cdktest.NewApp(t)
+	_, err := stacks.NewAuthStage(app, jsii.String("Development"), &stacks.AuthStageProps{Config: dev(t),
+		Pipeline: &stacks.PipelineTrust{SmokeTestPrincipal: "authstack-pipeline-p-smoke-development"}})
+	if err == nil || !strings.Contains(err.Error(), "PipelineTrust.SmokeTestPrincipal") {
+		t.Errorf("err = %v; want the bad principal named", err)
+	}
+	if n := len(*app.Node().Children()); n != 0 {
+		t.Errorf("the app has %d children after a refused stage", n)
+	}
+}
