@@ -135,6 +135,12 @@ var (
 		"CDK_DISABLE_VERSION_CHECK": jsii.String("1"), "CDK_DISABLE_CLI_TELEMETRY": jsii.String("1")}
 )
 
+// goBuildSpec selects the image's Go (which switches to the pinned toolchain).
+func goBuildSpec() codebuild.BuildSpec {
+	return codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{
+		"runtime-versions": map[string]interface{}{"golang": runtimes["golang"]}}}})
+}
+
 // Outputs the smoke journey reads (authctl --outputs-env).
 var smokeOutputs = []string{contract.OutputUserPoolID, contract.OutputIssuerURL, contract.OutputJWKSURL, contract.OutputHostedUIBaseURL,
 	contract.OutputAPIURL, contract.OutputMachineClientID, contract.OutputClientID("Web")}
@@ -308,7 +314,7 @@ func (s *PipelineStack) smokeStep(source pipelines.IFileSetProducer, st *stacks.
 		Role: role,
 		RolePolicyStatements: &[]iam.PolicyStatement{iam.NewPolicyStatement(&iam.PolicyStatementProps{
 			Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(target)})},
-		PartialBuildSpec: codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{"runtime-versions": map[string]interface{}{"golang": runtimes["golang"]}}}}),
+		PartialBuildSpec: goBuildSpec(),
 		Timeout:          awscdk.Duration_Minutes(jsii.Number(20)),
 	})
 }
@@ -342,7 +348,7 @@ func (s *PipelineStack) backupStep(source pipelines.IFileSetProducer, st *stacks
 		Role: role,
 		RolePolicyStatements: &[]iam.PolicyStatement{iam.NewPolicyStatement(&iam.PolicyStatementProps{
 			Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(backup, lookup)})},
-		PartialBuildSpec: codebuild.BuildSpec_FromObject(&map[string]interface{}{"phases": map[string]interface{}{"install": map[string]interface{}{"runtime-versions": map[string]interface{}{"golang": runtimes["golang"]}}}}),
+		PartialBuildSpec: goBuildSpec(),
 		Timeout:          awscdk.Duration_Hours(jsii.Number(2)),
 	})
 }

@@ -41,12 +41,13 @@ func attributes(list []ciptypes.AttributeType) map[string]string {
 	return m
 }
 
-func (a *app) pool(ctx context.Context) (*target, Cognito, string, error) {
-	t, err := a.Target(ctx)
+// pool resolves the environment of cmd, its Cognito client and pool id.
+func (a *app) pool(cmd *cobra.Command) (context.Context, *target, Cognito, string, error) {
+	ctx, t, err := a.targetOf(cmd)
 	if err != nil {
-		return nil, nil, "", err
+		return ctx, nil, nil, "", err
 	}
-	return t, a.deps.Cognito(t.AWS), t.Outputs[contract.OutputUserPoolID], nil
+	return ctx, t, a.deps.Cognito(t.AWS), t.Outputs[contract.OutputUserPoolID], nil
 }
 
 func (a *app) usersCommand() *cobra.Command {
@@ -61,8 +62,7 @@ func (a *app) usersCommand() *cobra.Command {
   authctl users list -o json --limit 0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			_, c, pool, err := a.pool(ctx)
+			ctx, _, c, pool, err := a.pool(cmd)
 			if err != nil {
 				return err
 			}
@@ -111,8 +111,7 @@ func (a *app) usersCommand() *cobra.Command {
 		Example: `  authctl users get jane@example.com -o json`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			_, c, pool, err := a.pool(ctx)
+			ctx, _, c, pool, err := a.pool(cmd)
 			if err != nil {
 				return err
 			}
@@ -153,8 +152,7 @@ refresh token. Tokens already issued stay valid until they expire (minutes).`,
 		Example: `  authctl users disable jane@example.com --yes`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, c, pool, err := a.pool(ctx)
+			ctx, t, c, pool, err := a.pool(cmd)
 			if err != nil {
 				return err
 			}
@@ -173,8 +171,7 @@ refresh token. Tokens already issued stay valid until they expire (minutes).`,
 		Example: `  authctl users enable jane@example.com`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			_, c, pool, err := a.pool(ctx)
+			ctx, _, c, pool, err := a.pool(cmd)
 			if err != nil {
 				return err
 			}
@@ -208,8 +205,7 @@ func (a *app) groupsCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List the pool's groups", Example: `  authctl groups list`, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			_, c, pool, err := a.pool(ctx)
+			ctx, _, c, pool, err := a.pool(cmd)
 			if err != nil {
 				return err
 			}
@@ -256,8 +252,7 @@ func (a *app) groupsCommand() *cobra.Command {
 			Use: use, Short: strings.ToUpper(verb[:1]) + verb[1:] + " a user's membership of a group (GROUP: its name, or the stack's short name)",
 			Example: example, Args: cobra.ExactArgs(2),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				ctx := cmd.Context()
-				t, c, pool, err := a.pool(ctx)
+				ctx, t, c, pool, err := a.pool(cmd)
 				if err != nil {
 					return err
 				}
@@ -329,8 +324,7 @@ backups: s3://BUCKET/backups/POOL_ID/TIME/.`,
   authctl --env production backup --remote --if-deployed   # the stack's state machine, waited for (the pipeline's pre-deploy step)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, c, pool, err := a.pool(ctx)
+			ctx, t, c, pool, err := a.pool(cmd)
 			// Only a stack that does not exist: a stack without the outputs is an error.
 			if ifDeployed && err != nil && explain(err).Code == ExitNotFound && strings.Contains(explain(err).Message, "does not exist") {
 				a.note("%s Nothing to back up yet.", explain(err).Message)
@@ -406,8 +400,7 @@ sends now) or migrate (the user-migration trigger brings each user back).`,
   authctl restore --from ./pool-backup --into eu-west-1_NEWPOOL`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			t, c, pool, err := a.pool(ctx)
+			ctx, t, c, pool, err := a.pool(cmd)
 			if err != nil {
 				return err
 			}
